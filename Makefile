@@ -1,0 +1,58 @@
+# Kennisnet: `make run` to try it, `make test` to check it.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+APT_STAMP := $(VENV)/.apt-installed
+APT_PACKAGES := chromium chromium-driver fonts-dejavu-core
+
+.PHONY: install install-test system-deps run test lint format clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+install: $(STAMP)
+
+$(TEST_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install-test: $(TEST_STAMP)
+
+# Chromium (for the browser tests) and a Unicode font (for the demo PDFs) come from Debian.
+system-deps:
+	@if [ -x /usr/bin/chromium ] && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+		exit 0; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) >/dev/null; \
+	else \
+		echo "Install these Debian packages for the browser tests: $(APT_PACKAGES)"; \
+	fi
+
+run: install
+	@$(BIN)/kennisnet init
+	@$(BIN)/kennisnet demo
+	@$(BIN)/kennisnet serve --host 127.0.0.1 --port 5000
+
+test: install-test system-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,30 @@
+"""Kennisnet: the document exchange of a network of neighbourhood cooperatives."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from kennisnet.config import ROOT, load_or_create_secret, settings_from_env
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    from kennisnet import cli, tasks
+    from kennisnet.extensions import init_extensions
+    from kennisnet.search import make_search_backend
+    from kennisnet.views import register_blueprints
+
+    app = Flask(__name__, template_folder=ROOT / "templates", static_folder=ROOT / "static")
+    app.config.from_mapping(settings_from_env(os.environ))
+    app.config.update(overrides or {})
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_or_create_secret(app.config["INSTANCE_DIR"])
+    init_extensions(app)
+    tasks.init_app(app)
+    app.extensions["kennisnet.search"] = make_search_backend(app.config)
+    register_blueprints(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,3 @@
+from kennisnet.cli import main
+
+main()

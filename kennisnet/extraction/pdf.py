@@ -1,0 +1,198 @@
+"""PDF text: pypdf first, pypdfium2 when pypdf cannot parse the file.
+
+pypdf is pure Python and tolerant (``strict=False``); PDFium reads many files pypdf rejects
+(broken xref tables, JBIG2 content, AES without the ``cryptography`` package) and the other
+way round, so using both leaves few readable files unread. Encrypted files are opened with the
+empty password, which is all that "owner password only" files need.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pypdf
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
+from pypdf.errors import FileNotDecryptedError
+
+from kennisnet.extraction import Extracted, ExtractionFailed
+
+logger = logging.getLogger(__name__)
+
+MSG_ENCRYPTED = (
+    "Dit PDF-bestand is beveiligd met een wachtwoord; de tekst kan niet worden gelezen. "
+    "Sla het bestand op zonder wachtwoord en upload het opnieuw."
+)
+MSG_CORRUPT = "Dit PDF-bestand is beschadigd of onvolledig; de tekst kan niet worden gelezen."
+
+_PAGE_SEPARATOR = "\n\n"
+
+# A letter, a hyphen at the end of the line, a letter: "samen-\nwerking".
+_HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_])[-\u00ad\u2010][ \t]*\n[ \t]*(?=([^\W\d_]))")
+# PDFium drops the line break and marks the hyphen with U+FFFE: "samen\ufffewerking".
+_PDFIUM_HYPHEN = re.compile(r"(?<=[^\W\d_])\ufffe\n?(?=([^\W\d_]))")
+# Dot leaders in tables of contents: "Inleiding ........ 4" or ". . . . .".
+_DOT_LEADER = re.compile(r"[ \t]*(?:(?:[.\u00b7][ \t]?){4,}|(?:\u2026[ \t]?){2,})[ \t]*")
+_PDF_DATE = re.compile(
+    r"^(?:D:)?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?"
+    r"(?:([Zz+-])(?:(\d{2})'?(\d{2})?'?)?)?"
+)
+_METADATA_KEYS = {
+    "author": "/Author",
+    "subject": "/Subject",
+    "keywords": "/Keywords",
+    "creator": "/Creator",
+    "producer": "/Producer",
+    "created": "/CreationDate",
+    "modified": "/ModDate",
+}
+
+
+def extract(path: Path, *, kind: str = "pdf", max_pages: int | None = None) -> Extracted:
+    """Read up to ``max_pages`` pages; ``pages`` is always the document's real page count."""
+    del kind
+    try:
+        return _extract_with_pypdf(path, max_pages)
+    except (ExtractionFailed, MemoryError, OSError):
+        raise
+    except Exception as exc:
+        # RecursionError (looping XObjects), PdfReadError, DependencyError (JBIG2, AES
+        # without cryptography), KeyError ...: PDFium may still read the file.
+        logger.info("pypdf cannot read %s (%r); trying pypdfium2", path.name, exc)
+    try:
+        return _extract_with_pdfium(path, max_pages)
+    except (ExtractionFailed, MemoryError):
+        raise
+    except Exception as exc:
+        logger.info("pypdfium2 cannot read %s either (%r)", path.name, exc)
+        raise ExtractionFailed("corrupt", MSG_CORRUPT) from exc
+
+
+def tidy_pdf_text(text: str) -> str:
+    """Undo layout artefacts: line-end hyphenation, PDFium's hyphen marks and dot leaders."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _PDFIUM_HYPHEN.sub(lambda m: "" if m.group(1).islower() else "-", text)
+    text = rejoin_hyphenated(text)
+    return collapse_dot_leaders(text)
+
+
+def rejoin_hyphenated(text: str) -> str:
+    """Join "samen-\\nwerking" to "samenwerking", but keep "Noord-\\nHolland" as it is.
+
+    A capital after the break means a real hyphenated compound ("Oost-Gelderland"); with a
+    lower-case letter a compound such as "notificatie-app" is joined too, which costs less
+    for search than splitting every hyphenated word in two.
+    """
+    return _HYPHEN_BREAK.sub(lambda m: "" if m.group(1).islower() else m.group(0), text)
+
+
+def collapse_dot_leaders(text: str) -> str:
+    """Replace a run of four or more leader dots by one space."""
+    return _DOT_LEADER.sub(" ", text)
+
+
+def _extract_with_pypdf(path: Path, max_pages: int | None) -> Extracted:
+    reader = pypdf.PdfReader(path, strict=False)
+    if reader.is_encrypted and reader.decrypt("") == pypdf.PasswordType.NOT_DECRYPTED:
+        raise ExtractionFailed("encrypted", MSG_ENCRYPTED)
+    try:
+        page_count = len(reader.pages)
+        limit = page_count if max_pages is None else min(page_count, max_pages)
+        texts = [reader.pages[index].extract_text() or "" for index in range(limit)]
+    except FileNotDecryptedError:
+        raise ExtractionFailed("encrypted", MSG_ENCRYPTED) from None
+    try:
+        info: Mapping[str, object] = reader.metadata or {}
+    except Exception as exc:  # a broken /Info dictionary must not cost us the text
+        logger.info("unreadable PDF metadata in %s: %r", path.name, exc)
+        info = {}
+    return _result(texts, page_count, limit, info)
+
+
+def _extract_with_pdfium(path: Path, max_pages: int | None) -> Extracted:
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        if exc.err_code in (pdfium_raw.FPDF_ERR_PASSWORD, pdfium_raw.FPDF_ERR_SECURITY):
+            raise ExtractionFailed("encrypted", MSG_ENCRYPTED) from None
+        raise
+    try:
+        page_count = len(document)
+        limit = page_count if max_pages is None else min(page_count, max_pages)
+        texts = [_pdfium_page_text(document, index) for index in range(limit)]
+        info = {f"/{key}": value for key, value in document.get_metadata_dict().items()}
+    finally:
+        document.close()
+    return _result(texts, page_count, limit, info)
+
+
+def _pdfium_page_text(document: pdfium.PdfDocument, index: int) -> str:
+    page = document[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            return textpage.get_text_range()
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+
+
+def _result(texts: list[str], page_count: int, limit: int, info: Mapping[str, object]) -> Extracted:
+    meta = {}
+    for name, key in _METADATA_KEYS.items():
+        value = _string(info.get(key))
+        if value and name in ("created", "modified"):
+            value = _iso_date(value)
+        if value:
+            meta[name] = value
+    if limit < page_count:
+        meta["truncated"] = "pages"
+    text = _PAGE_SEPARATOR.join(tidy_pdf_text(text) for text in texts)
+    return Extracted(text=text, pages=page_count, title=_string(info.get("/Title")), meta=meta)
+
+
+def _string(value: object) -> str | None:
+    """Metadata values may be indirect objects, byte strings or garbage; keep real strings."""
+    if hasattr(value, "get_object"):
+        try:
+            value = value.get_object()
+        except Exception:
+            return None
+    return value if isinstance(value, str) else None
+
+
+def _iso_date(value: str) -> str | None:
+    """ISO 8601 from a PDF date ("D:20200928143000+02'00'"), None when it makes no sense."""
+    match = _PDF_DATE.match(value.strip())
+    if not match:
+        return None
+    year, month, day, hour, minute, second, sign, tz_hour, tz_minute = match.groups()
+    try:
+        moment = datetime(
+            int(year),
+            int(month or 1),
+            int(day or 1),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            tzinfo=_zone(sign, tz_hour, tz_minute),
+        )
+    except ValueError:
+        return None
+    return moment.isoformat()
+
+
+def _zone(sign: str | None, hours: str | None, minutes: str | None) -> timezone | None:
+    if sign in ("Z", "z"):
+        return UTC
+    if sign is None or hours is None:
+        return None
+    offset = timedelta(hours=int(hours), minutes=int(minutes or 0))
+    if offset >= timedelta(hours=24):
+        return None
+    return timezone(-offset if sign == "-" else offset)

@@ -1,0 +1,103 @@
+"""Turn database rows into index entries; the index is always derivable from the database."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+
+from slugify import slugify
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from kennisnet.extensions import db
+from kennisnet.models import Document, DocumentFile, Status
+from kennisnet.search import IndexedDocument, backend
+
+log = logging.getLogger(__name__)
+BATCH = 200
+
+
+def to_indexed(doc: Document) -> IndexedDocument:
+    current = doc.file
+    organisation = doc.organisation
+    return IndexedDocument(
+        id=doc.id,
+        title=doc.title,
+        summary=doc.summary or "",
+        body=(current.extracted_text or "") if current else "",
+        themes=tuple(t.slug for t in doc.themes),
+        theme_names=tuple(t.name for t in doc.themes),
+        type=doc.type.slug,
+        type_name=doc.type.name,
+        organisation=organisation.slug if organisation else "",
+        organisation_name=organisation.name if organisation else "",
+        region=slugify(doc.region) if doc.region else "",
+        region_name=doc.region or "",
+        year=doc.year,
+        visibility=str(doc.visibility),
+        status=str(doc.status),
+        created=doc.created_at,
+    )
+
+
+def _load(ids: Iterable[int]) -> list[Document]:
+    ids = list(ids)
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Document)
+            .where(Document.id.in_(ids))
+            .options(
+                selectinload(Document.themes),
+                selectinload(Document.files),
+                selectinload(Document.type),
+                selectinload(Document.organisation),
+            )
+        )
+    )
+
+
+def indexable(doc: Document) -> bool:
+    """Documents still being processed are not searchable yet."""
+    return doc.status != Status.PROCESSING
+
+
+def index_documents(ids: Iterable[int]) -> int:
+    """Bring the index in line with the database for these ids (adds, updates, removals)."""
+    ids = list(dict.fromkeys(ids))
+    docs = {d.id: d for d in _load(ids)}
+    present = [to_indexed(d) for d in docs.values() if indexable(d)]
+    absent = [i for i in ids if i not in docs or not indexable(docs[i])]
+    search = backend()
+    search.index(present)
+    search.remove(absent)
+    return len(present)
+
+
+def remove_documents(ids: Iterable[int]) -> None:
+    backend().remove(ids)
+
+
+def _all_indexable() -> Iterator[IndexedDocument]:
+    ids = list(
+        db.session.scalars(
+            select(Document.id).where(Document.status != Status.PROCESSING).order_by(Document.id)
+        )
+    )
+    for start in range(0, len(ids), BATCH):
+        for doc in _load(ids[start : start + BATCH]):
+            yield to_indexed(doc)
+        db.session.expunge_all()
+
+
+def rebuild_index() -> int:
+    count = backend().rebuild(_all_indexable())
+    log.info("index rebuilt with %d documents", count)
+    return count
+
+
+def documents_with_file(sha256: str) -> Document | None:
+    return db.session.scalar(
+        select(Document).join(DocumentFile).where(DocumentFile.sha256 == sha256)
+    )

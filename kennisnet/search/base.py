@@ -1,0 +1,91 @@
+"""The engine-neutral search boundary: plain dataclasses and the backend protocol.
+
+Nothing here imports an engine; views, the API and the CLI only ever see these types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal, Protocol
+
+FACETS: tuple[str, ...] = ("theme", "type", "organisation", "year")
+FILTERS: tuple[str, ...] = (*FACETS, "region")
+SORTS: tuple[str, ...] = ("relevance", "newest")
+MAX_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is searching; the backend turns this into a filter inside the engine query."""
+
+    user_id: int | None = None
+    sees_members_only: bool = False
+
+
+ANONYMOUS = Viewer()
+
+
+@dataclass(frozen=True)
+class IndexedDocument:
+    id: int
+    title: str
+    summary: str
+    body: str
+    themes: tuple[str, ...]  # slugs
+    theme_names: tuple[str, ...]
+    type: str  # slug
+    type_name: str
+    organisation: str  # slug, "" when none
+    organisation_name: str
+    region: str  # slug, "" when none
+    region_name: str
+    year: int | None
+    visibility: str
+    status: str
+    created: datetime
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str = ""
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    viewer: Viewer = ANONYMOUS
+    page: int = 1
+    per_page: int = 20
+    sort: Literal["relevance", "newest"] = "relevance"
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: int
+    score: float
+    snippet: str  # HTML: the document's text escaped, with matches in <mark>
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    total: int
+    page: int
+    per_page: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]
+    suggestion: str | None = None
+    fallback: str | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+class SearchBackend(Protocol):
+    def index(self, docs: Iterable[IndexedDocument]) -> None: ...
+
+    def remove(self, ids: Iterable[int]) -> None: ...
+
+    def search(self, query: SearchQuery) -> SearchResults: ...
+
+    def rebuild(self, docs: Iterable[IndexedDocument]) -> int: ...
+
+    def indexed_ids(self) -> set[int]: ...

@@ -1,0 +1,68 @@
+"""Logging in and out, and accepting an invitation."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from kennisnet import accounts
+from kennisnet.errors import DomainError
+from kennisnet.forms import AcceptInvitationForm, LoginForm
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    # Only local paths: an open redirect after login is a phishing aid.
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.netloc and not parts.scheme:
+            return target
+    return url_for("search.index")
+
+
+@bp.route("/inloggen", methods=["GET", "POST"])
+def login():  # type: ignore[no-untyped-def]
+    if current_user.is_authenticated:
+        return redirect(url_for("search.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            flash(_("Welkom, %(name)s.", name=user.name), "success")
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append(_("Het e-mailadres of wachtwoord klopt niet."))
+        return render_template("auth/login.html", form=form), 401
+    status = 400 if form.errors else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/uitloggen")
+@login_required
+def logout():  # type: ignore[no-untyped-def]
+    logout_user()
+    flash(_("U bent uitgelogd."), "info")
+    return redirect(url_for("search.index"))
+
+
+@bp.route("/uitnodiging/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):  # type: ignore[no-untyped-def]
+    invitation = accounts.open_invitation(token)
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.accept_invitation(
+                token, name=form.name.data, password=form.password.data
+            )
+        except DomainError as exc:
+            form.password.errors.append(str(exc.message))
+        else:
+            login_user(user)
+            flash(_("Welkom bij Kennisnet, %(name)s.", name=user.name), "success")
+            return redirect(url_for("search.index"))
+    status = 400 if form.errors else 200
+    return render_template("auth/invitation.html", form=form, invitation=invitation), status

@@ -1,0 +1,79 @@
+"""Map domain errors and HTTP errors to Dutch pages, or to JSON under /api/."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from kennisnet.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: _l("Het verzoek klopt niet. Controleer wat u heeft ingevuld."),
+    401: _l("U moet inloggen om dit te doen."),
+    403: _l("U heeft geen toegang tot deze pagina."),
+    404: _l("Deze pagina bestaat niet of u heeft geen toegang."),
+    405: _l("Deze handeling kan hier niet."),
+    413: _l("Het bestand is te groot."),
+    415: _l("Dit soort bestand wordt niet ondersteund."),
+    429: _l("Te veel pogingen. Wacht even en probeer het opnieuw."),
+    500: _l("Er ging iets mis aan onze kant. Probeer het later opnieuw."),
+}
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported",
+    429: "too_many_requests",
+    500: "server_error",
+}
+TEMPLATES = {400: "400", 403: "403", 404: "404", 413: "413"}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, code: str, message: object, **extra: object):  # type: ignore[no-untyped-def]
+    if wants_json():
+        body = {"error": {"code": code, "message": str(message), **extra}}
+        return jsonify(body), status
+    template = TEMPLATES.get(status, "500" if status >= 500 else "400")
+    return render_template(f"errors/{template}.html", message=message, status=status), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain(exc: DomainError):  # type: ignore[no-untyped-def]
+        return error_response(exc.status, exc.code, exc.message, **exc.extra)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc: CSRFError):  # type: ignore[no-untyped-def]
+        return error_response(
+            400,
+            "csrf",
+            _l("Het formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens."),
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):  # type: ignore[no-untyped-def]
+        status = exc.code or 500
+        if exc.response is not None and not wants_json():
+            return exc
+        message = MESSAGES.get(status, exc.description or "")
+        return error_response(status, CODES.get(status, f"http_{status}"), message)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]
+        log.exception("unhandled error on %s", request.path)
+        if isinstance(exc, HTTPException):  # pragma: no cover - handled above
+            return _http(exc)
+        return error_response(500, "server_error", MESSAGES[500])

@@ -1,0 +1,94 @@
+"""The search pages: the search box with facets, the theme list and theme pages."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flask import Blueprint, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from kennisnet import curation
+from kennisnet.finding import facet_labels, find, parse_query
+from kennisnet.models import Theme
+from kennisnet.search import FACETS, SearchQuery
+
+bp = Blueprint("search", __name__)
+
+
+def _url_with(
+    args: MultiDict[str, str], endpoint: str, route_values: dict[str, object], **changes: list[str]
+) -> str:
+    params = MultiDict(args)
+    for name, values in changes.items():
+        params.setlist(name, values)
+    return url_for(endpoint, **route_values, **params.to_dict(flat=False))
+
+
+def _toggled(args: MultiDict[str, str], name: str, value: str) -> list[str]:
+    current = args.getlist(name)
+    return [v for v in current if v != value] if value in current else [*current, value]
+
+
+def _render(
+    template: str,
+    args: MultiDict[str, str],
+    endpoint: str,
+    query: SearchQuery,
+    *,
+    route_values: dict[str, object] | None = None,
+    **extra: object,
+):  # type: ignore[no-untyped-def]
+    """Render a results page; the URL builders keep every other parameter as it was."""
+    found = find(query, current_user)
+    values = route_values or {}
+    return render_template(
+        template,
+        found=found,
+        args=args,
+        facets=FACETS,
+        labels=facet_labels(),
+        page_url=lambda page: _url_with(args, endpoint, values, page=[str(page)]),
+        sort_url=lambda sort: _url_with(args, endpoint, values, sort=[sort], page=[]),
+        toggle_url=lambda name, value: _url_with(
+            args, endpoint, values, **{name: _toggled(args, name, value), "page": []}
+        ),
+        **extra,
+    )
+
+
+@bp.get("/zoeken")
+@bp.get("/")
+def index():  # type: ignore[no-untyped-def]
+    args = request.args
+    query = parse_query(args, current_user, strict=False)
+    return _render("search/index.html", args, "search.index", query)
+
+
+@bp.get("/themas")
+def themes():  # type: ignore[no-untyped-def]
+    query = parse_query(MultiDict(), current_user, strict=False)
+    found = find(query, current_user)
+    return render_template(
+        "search/themes.html",
+        themes=curation.themes_in_order(),
+        counts=found.results.facets.get("theme", {}),
+    )
+
+
+@bp.get("/thema/<slug>")
+def theme(slug: str):  # type: ignore[no-untyped-def]
+    item: Theme = curation.get_category(Theme, slug)
+    args = MultiDict(request.args)
+    query = parse_query(args, current_user, strict=False)
+    filters = dict(query.filters)
+    filters["theme"] = tuple(dict.fromkeys((slug, *filters.get("theme", ()))))
+    query = replace(query, filters=filters)
+    return _render(
+        "search/theme.html",
+        args,
+        "search.theme",
+        query,
+        theme=item,
+        route_values={"slug": slug},
+    )

@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from kennisnet import create_app
+from kennisnet.config import data_paths
+from kennisnet.extensions import db
+from tests import factories
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+def make_app(data_dir: Path, **overrides: object) -> Flask:
+    paths = data_paths(data_dir)
+    config = {
+        "TESTING": True,
+        "DATA_DIR": data_dir,
+        **paths,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{paths['INSTANCE_DIR'] / 'test.db'}",
+        "SECRET_KEY": "test-secret-key",
+        "TASKS_IMMEDIATE": True,
+        # The subprocess sandbox is covered by the extraction tests; in-process keeps the
+        # rest of the suite fast.
+        "EXTRACTION_ISOLATED": False,
+        "SERVER_NAME": "kennisnet.test",
+    }
+    config.update(overrides)
+    app = create_app(config)
+    for key in ("UPLOAD_DIR", "INDEX_DIR", "INSTANCE_DIR"):
+        Path(app.config[key]).mkdir(parents=True, exist_ok=True)
+    return app
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    from flask_migrate import upgrade
+
+    from kennisnet import curation
+
+    app = make_app(tmp_path)
+    with app.app_context():
+        upgrade()
+        curation.seed()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests do not share ``g`` with the test.
+
+    The ``app`` fixture keeps an application context pushed so tests can call services;
+    requests then reuse it, and Flask-Login's cached user in ``g`` would leak from one
+    request into the next.
+    """
+
+    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        from flask import g
+
+        for name in list(vars(g)):
+            delattr(g, name)
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    app.test_client_class = IsolatedClient
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, email: str, password: str = factories.PASSWORD):  # type: ignore[no-untyped-def]
+        page = self.client.get("/inloggen")
+        token = csrf_token(page.get_data(as_text=True))
+        return self.client.post(
+            "/inloggen",
+            data={"email": email, "password": password, "csrf_token": token},
+        )
+
+    def logout(self):  # type: ignore[no-untyped-def]
+        token = csrf_token(self.client.get("/").get_data(as_text=True))
+        return self.client.post("/uitloggen", data={"csrf_token": token})
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is missing: clone the repo beside shared/")
+    return CORPUS
+
+
+def fetch(client: FlaskClient, url: str, **kwargs: object):  # type: ignore[no-untyped-def]
+    """GET a (possibly streamed file) response, buffer it and close the file behind it."""
+    response = client.get(url, **kwargs)
+    response.get_data()
+    response.close()
+    return response

@@ -1,0 +1,55 @@
+"""Plain factories: make_user(**overrides), make_document(...)."""
+
+from __future__ import annotations
+
+import io
+import itertools
+from typing import Any
+
+from kennisnet import accounts
+from kennisnet.documents import ensure_organisation
+from kennisnet.ingest import Metadata, ingest_document
+from kennisnet.models import Document, Role, User
+
+PASSWORD = "correct horse battery"
+_counter = itertools.count(1)
+
+
+def make_user(**overrides: Any) -> User:
+    n = next(_counter)
+    organisation = overrides.pop("organisation", None)
+    if isinstance(organisation, str):
+        organisation = ensure_organisation(organisation, overrides.pop("region", ""))
+    values: dict[str, Any] = {
+        "email": f"lid{n}@example.org",
+        "password": PASSWORD,
+        "name": f"Lid {n}",
+        "role": Role.MEMBER,
+    }
+    values.update(overrides)
+    return accounts.create_user(
+        values.pop("email"), values.pop("password"), organisation=organisation, **values
+    )
+
+
+def make_admin(**overrides: Any) -> User:
+    return make_user(role=Role.ADMIN, **overrides)
+
+
+def make_document(
+    uploader: User,
+    text: str | None = None,
+    *,
+    filename: str = "document.txt",
+    content: bytes | None = None,
+    **meta: Any,
+) -> Document:
+    """A document from text (stored as a .txt file) or raw bytes; processed immediately."""
+    n = next(_counter)
+    if content is None:
+        content = (text or f"Documenttekst nummer {n}.").encode("utf-8")
+    meta.setdefault("type", "overig")
+    meta.setdefault("visibility", "public")
+    if "themes" in meta:
+        meta["themes"] = tuple(meta["themes"])
+    return ingest_document(io.BytesIO(content), filename, Metadata(**meta), uploader)

@@ -1,0 +1,328 @@
+"""The Dutch analysis chain: the terms it makes, and that Whoosh can store and query them."""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import re
+import unicodedata
+
+import pytest
+from whoosh import index
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.qparser import QueryParser
+
+from kennisnet.search.analysis import (
+    ANALYSIS_VERSION,
+    DUTCH_STOP_WORDS,
+    MAX_TOKEN_LENGTH,
+    STEM_OVERRIDES,
+    TOKEN_PATTERN,
+    DutchStemFilter,
+    DutchStopFilter,
+    DutchTokenizer,
+    FoldFilter,
+    dutch_analyzer,
+    fold,
+    normalise,
+    stem,
+)
+
+ANALYZER = dutch_analyzer()
+
+
+def terms(text: str, **kwargs: object) -> list[str]:
+    return [t.text for t in ANALYZER(text, **kwargs)]
+
+
+def nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("subsidie", "subsidies"),
+        ("coöperatie", "coöperaties", "cooperatie", "cooperaties", "Coöperaties"),
+        ("initiatief", "initiatieven"),
+        ("plan", "plannen"),
+        ("huis", "huizen"),
+        ("mantelzorger", "mantelzorgers"),
+        ("buurt", "buurten"),
+        ("vergadering", "vergaderingen"),
+        ("wonen", "woning", "woningen"),
+        ("gemeente", "gemeenten", "gemeentes"),
+        ("lid", "leden"),
+        ("kind", "kinderen"),
+        ("dag", "dagen"),
+        ("verslag", "verslagen"),
+        ("plaats", "plaatsen"),
+        ("gezond", "gezondheid"),
+        ("zonnepaneel", "zonnepanelen"),
+        ("strategie", "strategieën", "strategieen"),
+        ("idee", "ideeën"),
+        ("auto", "auto's", "auto\u2019s"),
+        ("café", "cafe", "cafés"),
+    ],
+)
+def test_word_forms_meet(forms: tuple[str, ...]) -> None:
+    assert len({tuple(terms(form)) for form in forms}) == 1, {f: terms(f) for f in forms}
+    assert len(terms(forms[0])) == 1
+
+
+@pytest.mark.parametrize(
+    ("word", "other"),
+    [
+        ("gemeente", "mening"),
+        ("gemeenten", "menen"),
+        ("gemeente", "gemeen"),
+        ("leden", "geleden"),
+        ("gebied", "bieden"),
+        ("gewoon", "wonen"),
+        ("gezin", "zin"),
+        ("gezondheid", "zon"),
+        ("gelijk", "lijken"),
+        ("geweld", "wel"),
+        ("genieten", "niet"),
+        ("plaats", "plaat"),
+        ("beleid", "bleiden"),
+    ],
+)
+def test_unrelated_words_stay_apart(word: str, other: str) -> None:
+    # stem() rather than the analyzer: some of the others are stop words.
+    assert stem(word) != stem(other)
+
+
+def test_override_targets_stem_to_themselves() -> None:
+    # Otherwise a search for the lemma itself ("gebied") would miss its forms.
+    for target in set(STEM_OVERRIDES.values()):
+        assert stem(target) == target
+
+
+def test_tables_hold_folded_words() -> None:
+    # Tokens are folded before these lookups; an accented entry could never match.
+    for word in [*DUTCH_STOP_WORDS, *STEM_OVERRIDES]:
+        assert fold(word) == word
+
+
+@pytest.mark.parametrize(
+    "word", ["Subsidies", "coo\u0308peraties", "ĳsselmeer", "financiële", "auto\u2019s", "2.1"]
+)
+def test_stem_predicts_the_analyzer(word: str) -> None:
+    assert terms(word) == [stem(word)]
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Coöperatie", "cooperatie"),
+        ("CAFÉ", "cafe"),
+        ("ĳsselmeer", "ijsselmeer"),  # the single-letter ij ligature
+        ("ﬁets", "fiets"),
+        ("Ærøskøbing", "aeroskobing"),
+        ("Straße", "strasse"),
+        ("gewoon", "gewoon"),
+    ],
+)
+def test_fold(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+@pytest.mark.parametrize(
+    ("text", "normalised"),
+    [
+        (nfd("coöperatie"), "coöperatie"),
+        ("auto\u2019s", "auto's"),
+        ("ge\u00admeente\u200b", "gemeente"),
+        ("Gewoon ASCII.", "Gewoon ASCII."),
+    ],
+)
+def test_normalise(text: str, normalised: str) -> None:
+    assert normalise(text) == normalised
+
+
+def test_decomposed_text_gives_the_same_terms() -> None:
+    text = "De coöperatie en het café in IJsselstein"
+    assert terms(nfd(text)) == terms(text) == ["coopereer", "cafe", "ijsselstein"]
+
+
+def test_offsets_point_into_the_text_as_given() -> None:
+    text = nfd("Een coöperatie, één café.")
+    spans = [text[t.startchar : t.endchar] for t in ANALYZER(text, chars=True)]
+    assert spans == [nfd("coöperatie"), nfd("café")]
+
+
+def test_stop_words_are_removed_and_positions_close_up() -> None:
+    tokens = [(t.text, t.pos) for t in ANALYZER("de vergadering van de leden", positions=True)]
+    assert tokens == [("vergader", 1), ("lid", 2)]
+
+
+def test_stop_words_stay_marked_when_kept() -> None:
+    # The highlighter asks for removestops=False; stop words must come through unstemmed.
+    tokens = [(t.text, t.stopped) for t in ANALYZER("de subsidies", removestops=False)]
+    assert tokens == [("de", True), ("subsidie", False)]
+
+
+@pytest.mark.parametrize(
+    "text", ["", " ", "\n\t  \r\n", "... -- !! ?", "_____", "de het een van", "\u00ad\u200b"]
+)
+def test_text_without_words_gives_no_tokens(text: str) -> None:
+    assert terms(text, positions=True, chars=True) == []
+
+
+def test_numbers_codes_and_single_letters_are_kept() -> None:
+    assert terms("Artikel 2.1 van bijlage B: € 1.000,50 voor covid19") == [
+        "artikel",
+        "2.1",
+        "bijlag",
+        "b",
+        "1.000,50",
+        "covid19",
+    ]
+
+
+def test_words_split_on_hyphens_dots_and_underscores() -> None:
+    assert terms("Noord-Holland einde.Volgende veld_naam") == [
+        "noord",
+        "holland",
+        "eind",
+        "volg",
+        "veld",
+        "naam",
+    ]
+
+
+def test_overlong_tokens_are_dropped() -> None:
+    assert terms("a" * (MAX_TOKEN_LENGTH + 1) + " buurt") == ["buurt"]
+
+
+def test_untokenized_value_is_one_term() -> None:
+    # Wildcard and range queries ask for this.
+    assert terms("Coöperat", tokenize=False, mode="query") == ["cooperat"]
+
+
+def test_no_morph_skips_stemming() -> None:
+    assert terms("Coöperaties", no_morph=True) == ["cooperaties"]
+
+
+def test_pickle_round_trip_keeps_behaviour_and_drops_the_cache() -> None:
+    analyzer = dutch_analyzer()
+    assert [t.text for t in analyzer("subsidies voor initiatieven")] == ["subsidie", "initiatief"]
+
+    data = pickle.dumps(analyzer)
+    restored = pickle.loads(data)  # noqa: S301 -- our own bytes
+
+    assert b"subsidies" not in data
+    assert restored == analyzer
+    assert [t.text for t in restored("subsidies voor initiatieven")] == ["subsidie", "initiatief"]
+
+
+def test_stem_cache_is_bounded() -> None:
+    stemmer = DutchStemFilter(cache_size=3)
+    analyzer = DutchTokenizer() | FoldFilter() | DutchStopFilter() | stemmer
+    words = "buurten huizen plannen subsidies leden kinderen"
+    assert [t.text for t in analyzer(words)] == ["buurt", "huis", "plan", "subsidie", "lid", "kind"]
+    assert len(stemmer._cache) <= 3
+
+
+# Changing any output of the chain means existing indexes hold other terms: bump
+# ANALYSIS_VERSION (the backend then rebuilds) and record the new output here under it.
+PINNED_SAMPLE = (
+    "De Algemene Ledenvergadering van Wijkcoöperatie 't Zuid besprak de subsidies, "
+    "ideeën en zonnepanelen van de gemeenten; auto\u2019s 2.1"
+)
+PINNED = {
+    1: (
+        [
+            "almeen",
+            "ledenvergader",
+            "wijkcoopereer",
+            "zuid",
+            "besprak",
+            "subsidie",
+            "idee",
+            "zonnepaneel",
+            "gemeente",
+            "auto",
+            "2.1",
+        ],
+        "659ff1cec52f",
+    ),
+}
+
+
+def _tables_digest() -> str:
+    tables = repr(
+        (
+            sorted(DUTCH_STOP_WORDS),
+            sorted(STEM_OVERRIDES.items()),
+            TOKEN_PATTERN.pattern,
+            MAX_TOKEN_LENGTH,
+        )
+    )
+    return hashlib.sha256(tables.encode()).hexdigest()[:12]
+
+
+def test_output_is_pinned_to_analysis_version() -> None:
+    expected_terms, expected_digest = PINNED[ANALYSIS_VERSION]
+    assert terms(PINNED_SAMPLE) == expected_terms
+    assert _tables_digest() == expected_digest
+
+
+# End to end: the analyzer inside a real Whoosh index, reopened from disk (unpickled schema).
+
+DOCS = {
+    "coop": "De wijk richt een cooperatie op voor zonne-energie.",
+    "coop-nfd": nfd("Oprichting van de coöperatie in het dorp."),
+    "subsidie": "Subsidie aangevraagd bij de gemeente voor het buurthuis.",
+    "alv": "Verslag van de algemene ledenvergaderingen van 2024.",
+    "voorwaarden": "De algemene voorwaarden gelden voor iedere vergadering.",
+    "mening": "Mijn mening: wij menen het.",
+    "leeg": "   ",
+}
+
+
+@pytest.fixture(scope="module")
+def ix(tmp_path_factory: pytest.TempPathFactory) -> index.Index:
+    path = tmp_path_factory.mktemp("index")
+    schema = Schema(
+        id=ID(stored=True, unique=True),
+        body=TEXT(analyzer=dutch_analyzer(), stored=True, chars=True),
+    )
+    writer = index.create_in(path, schema).writer()
+    for doc_id, body in DOCS.items():
+        writer.add_document(id=doc_id, body=body)
+    writer.commit()
+    return index.open_dir(path)
+
+
+def search_ids(ix: index.Index, querystring: str) -> set[str]:
+    with ix.searcher() as searcher:
+        query = QueryParser("body", ix.schema).parse(querystring)
+        return {hit["id"] for hit in searcher.search(query, limit=None)}
+
+
+@pytest.mark.parametrize(
+    ("querystring", "expected"),
+    [
+        ("coöperaties", {"coop", "coop-nfd"}),
+        ("cooperatie", {"coop", "coop-nfd"}),
+        ("subsidies", {"subsidie"}),
+        ("gemeenten", {"subsidie"}),
+        ("meningen", {"mening"}),
+        ('"algemene ledenvergadering"', {"alv"}),
+        ('"algemene vergadering"', set()),
+        ("algemene vergadering", {"voorwaarden"}),
+    ],
+)
+def test_index_finds_the_forms(ix: index.Index, querystring: str, expected: set[str]) -> None:
+    assert search_ids(ix, querystring) == expected
+
+
+def test_highlights_mark_the_matched_word(ix: index.Index) -> None:
+    with ix.searcher() as searcher:
+        query = QueryParser("body", ix.schema).parse("coöperaties")
+        highlights = {hit["id"]: hit.highlights("body") for hit in searcher.search(query)}
+    assert re.search(r'<b class="match term\d+">cooperatie</b>', highlights["coop"])
+    # The stored NFD word is wrapped whole, its combining mark inside the tag.
+    assert re.search(rf'<b class="match term\d+">{nfd("coöperatie")}</b>', highlights["coop-nfd"])

@@ -1,0 +1,139 @@
+"""The kennisnet command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from flask import Flask
+
+from kennisnet import accounts
+from kennisnet.extensions import db
+from kennisnet.models import Document, DocumentType, Role, Status
+from tests.factories import make_document, make_user
+
+
+def test_init_seeds_types_and_themes(runner) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(args=["init"])
+    assert result.exit_code == 0, result.output
+    slugs = set(db.session.scalars(db.select(DocumentType.slug)))
+    assert slugs == {"pilot-idee", "projectplan", "statuten", "subsidie", "overig"}
+
+
+def test_create_admin_with_password_stdin(runner) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(
+        args=["create-admin", "chef@example.org", "--password-stdin"],
+        input="een heel geheim wachtwoord\n",
+    )
+    assert result.exit_code == 0, result.output
+    user = accounts.authenticate("chef@example.org", "een heel geheim wachtwoord")
+    assert user is not None and user.role == Role.ADMIN
+
+
+def test_create_admin_generates_password(runner) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(args=["create-admin", "gen@example.org"])
+    assert result.exit_code == 0
+    password = result.output.strip().splitlines()[-1].split(":", 1)[1].strip()
+    assert accounts.authenticate("gen@example.org", password) is not None
+
+
+def test_create_admin_rejects_short_password(runner) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(
+        args=["create-admin", "kort@example.org", "--password-stdin"], input="kort\n"
+    )
+    assert result.exit_code != 0
+    assert "minstens" in result.output
+
+
+def test_token_create_prints_token_last(runner, client) -> None:  # type: ignore[no-untyped-def]
+    make_user(email="tok@example.org")
+    result = runner.invoke(args=["token", "create", "tok@example.org"])
+    assert result.exit_code == 0
+    token = result.output.strip().splitlines()[-1]
+    response = client.get("/api/v1/search", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+
+
+def test_import_json_report(runner, corpus: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in (
+        "pdf/nl-burgerpeiling-mantelzorg.pdf",
+        "docx/nl-burgerpeiling-module-hostmanship.docx",
+        "odt/nl-model-statuten-stichting.odt",
+        "pdf/scan-grayscale-image.pdf",
+    ):
+        (folder / Path(name).name).write_bytes((corpus / name).read_bytes())
+    (folder / "virus.exe").write_bytes(b"MZ\x90\x00rest")
+    result = runner.invoke(
+        args=[
+            "import",
+            str(folder),
+            "--type",
+            "overig",
+            "--theme",
+            "mantelzorg",
+            "--organisation",
+            "Wijkcoöperatie Test",
+            "--visibility",
+            "public",
+            "--json",
+        ]
+    )
+    assert result.exit_code == 1  # virus.exe could not be stored
+    report = json.loads(result.output)
+    assert report["imported"] == 4 and report["duplicates"] == 0
+    assert [r["path"].rsplit("/", 1)[1] for r in report["refused"]] == ["virus.exe"]
+    statuses = {Path(d["path"]).name: d["status"] for d in report["documents"]}
+    assert statuses["scan-grayscale-image.pdf"] == "failed"
+    assert statuses["nl-burgerpeiling-mantelzorg.pdf"] == "ready"
+    # Indexed when the command returns.
+    search = runner.invoke(args=["search", "mantelzorgers", "--json"])
+    body = json.loads(search.output)
+    assert body["total"] >= 1
+    assert body["results"][0]["organisation"] == "wijkcooperatie-test"
+    again = runner.invoke(
+        args=["import", str(folder / "nl-burgerpeiling-mantelzorg.pdf"), "--json"]
+    )
+    assert again.exit_code == 0
+    assert json.loads(again.output)["duplicates"] == 1
+
+
+def test_search_sees_members_only(runner) -> None:  # type: ignore[no-untyped-def]
+    make_document(make_user(), "Interne afspraken over de kas.", visibility="members")
+    body = json.loads(runner.invoke(args=["search", "kas", "--json"]).output)
+    assert body["total"] == 1
+    assert set(body) >= {"query", "total", "page", "per_page", "results", "facets"}
+
+
+def test_reindex_rebuilds_from_database(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    make_document(make_user(), "Een verhaal over de buurtbus.")
+    shutil.rmtree(app.config["INDEX_DIR"])
+    result = runner.invoke(args=["reindex"])
+    assert result.exit_code == 0 and "1 documenten" in result.output
+    body = json.loads(runner.invoke(args=["search", "buurtbus", "--json"]).output)
+    assert body["total"] == 1
+
+
+def test_demo_loads_once_and_prints_admin(runner) -> None:  # type: ignore[no-untyped-def]
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    password = first.output.strip().splitlines()[-1].split(":", 1)[1].strip()
+    assert accounts.authenticate("beheer@example.org", password) is not None
+    count = db.session.scalar(db.select(db.func.count(Document.id)))
+    assert count >= 12
+    types = set(db.session.scalars(db.select(DocumentType.slug).join(Document)))
+    assert {"pilot-idee", "projectplan", "statuten", "subsidie"} <= types
+    assert (
+        db.session.scalar(
+            db.select(db.func.count(Document.id)).where(Document.status == Status.READY)
+        )
+        == count
+    )
+    second = runner.invoke(args=["demo"])
+    assert "stond er al" in second.output
+    assert db.session.scalar(db.select(db.func.count(Document.id))) == count
+    body = json.loads(runner.invoke(args=["search", "mantelzorg", "--json"]).output)
+    assert body["total"] >= 1

@@ -1,0 +1,216 @@
+"""The Whoosh backend behind the search boundary: filters, facets, visibility, safety."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from kennisnet.search import IndexedDocument, SearchQuery, Viewer
+from kennisnet.search.whoosh_backend import WhooshBackend
+
+MEMBER = Viewer(user_id=1, sees_members_only=True)
+
+
+def doc(id: int, **overrides: object) -> IndexedDocument:
+    values: dict[str, object] = {
+        "id": id,
+        "title": f"Document {id}",
+        "summary": "",
+        "body": "",
+        "themes": (),
+        "theme_names": (),
+        "type": "overig",
+        "type_name": "Overig",
+        "organisation": "",
+        "organisation_name": "",
+        "region": "",
+        "region_name": "",
+        "year": 2025,
+        "visibility": "public",
+        "status": "ready",
+        "created": datetime(2025, 1, id % 28 + 1),
+    }
+    values.update(overrides)
+    return IndexedDocument(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def backend(tmp_path: Path) -> WhooshBackend:
+    search = WhooshBackend(tmp_path / "index")
+    search.index(
+        [
+            doc(
+                1,
+                title="Statuten wijkcoöperatie De Vaart",
+                type="statuten",
+                themes=("burgerparticipatie",),
+                body="De coöperatie heeft leden en een bestuur.",
+                organisation="de-vaart",
+                year=2023,
+            ),
+            doc(
+                2,
+                title="Mantelzorgcafé in de buurtkamer",
+                type="projectplan",
+                themes=("mantelzorg", "ontmoetingsplekken"),
+                body="Mantelzorgers ontmoeten elkaar elke week.",
+                organisation="oost",
+                year=2024,
+            ),
+            doc(
+                3,
+                title="Geheim subsidieplan",
+                type="subsidie",
+                themes=("mantelzorg",),
+                body="Subsidies voor mantelzorgers, alleen voor leden.",
+                visibility="members",
+                organisation="oost",
+                year=2024,
+            ),
+            doc(
+                4,
+                title="Repaircafé pilot",
+                type="pilot-idee",
+                themes=("wijkeconomie",),
+                body="Een pilot met vrijwilligers die spullen repareren.",
+                year=2025,
+            ),
+        ]
+    )
+    return search
+
+
+def ids(results) -> list[int]:  # type: ignore[no-untyped-def]
+    return [h.id for h in results.hits]
+
+
+def test_full_text_with_dutch_forms(backend: WhooshBackend) -> None:
+    assert ids(backend.search(SearchQuery(text="cooperatie"))) == [1]
+    assert ids(backend.search(SearchQuery(text="mantelzorger"))) == [2]
+
+
+def test_anonymous_never_sees_members_only(backend: WhooshBackend) -> None:
+    anonymous = backend.search(SearchQuery(text="subsidies"))
+    assert anonymous.total == 0
+    assert ids(backend.search(SearchQuery(text="subsidies", viewer=MEMBER))) == [3]
+    # Facet counts leak nothing either.
+    facets = backend.search(SearchQuery(text="")).facets
+    assert "subsidie" not in facets["type"]
+    assert facets["theme"]["mantelzorg"] == 1
+    assert backend.search(SearchQuery(viewer=MEMBER)).facets["theme"]["mantelzorg"] == 2
+
+
+def test_empty_query_lists_newest_first(backend: WhooshBackend) -> None:
+    results = backend.search(SearchQuery(text="", viewer=MEMBER))
+    assert results.total == 4
+    assert ids(results) == [4, 3, 2, 1]
+
+
+def test_filters_combine_or_within_and_across(backend: WhooshBackend) -> None:
+    both = backend.search(
+        SearchQuery(filters={"theme": ("mantelzorg", "wijkeconomie")}, viewer=MEMBER)
+    )
+    assert sorted(ids(both)) == [2, 3, 4]
+    narrowed = backend.search(
+        SearchQuery(filters={"theme": ("mantelzorg",), "type": ("projectplan",)}, viewer=MEMBER)
+    )
+    assert ids(narrowed) == [2]
+
+
+def test_facet_counts_are_disjunctive(backend: WhooshBackend) -> None:
+    results = backend.search(SearchQuery(filters={"type": ("projectplan",)}, viewer=MEMBER))
+    # The type facet still offers the other types, counted without its own filter...
+    assert results.facets["type"] == {
+        "pilot-idee": 1,
+        "projectplan": 1,
+        "statuten": 1,
+        "subsidie": 1,
+    }
+    # ...while other facets are counted within the filtered results.
+    assert results.facets["theme"] == {"mantelzorg": 1, "ontmoetingsplekken": 1}
+    assert results.facets["year"] == {"2024": 1}
+    assert results.facets["organisation"] == {"oost": 1}
+
+
+def test_sort_newest_and_paging(backend: WhooshBackend) -> None:
+    first = backend.search(SearchQuery(viewer=MEMBER, per_page=3, page=1, sort="newest"))
+    second = backend.search(SearchQuery(viewer=MEMBER, per_page=3, page=2, sort="newest"))
+    assert first.pages == 2
+    assert ids(first) + ids(second) == [4, 3, 2, 1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"',
+        "(",
+        "AND",
+        "OR NOT",
+        "title:geheim",
+        "visibility:members",
+        "*",
+        "a*",
+        "[a TO z]",
+        '"unclosed phrase',
+        ")))",
+        "^2",
+        "~",
+        "\x00",
+        "  ",
+        "💥",
+        "NOT",
+        "-",
+        "+",
+    ],
+)
+def test_any_syntax_answers_normally(backend: WhooshBackend, text: str) -> None:
+    results = backend.search(SearchQuery(text=text))
+    assert results.total >= 0
+    assert 3 not in ids(results)
+
+
+def test_field_syntax_does_not_reach_members_only(backend: WhooshBackend) -> None:
+    assert 3 not in ids(backend.search(SearchQuery(text="visibility:members geheim")))
+
+
+def test_snippets_highlight_and_escape(tmp_path: Path) -> None:
+    search = WhooshBackend(tmp_path / "idx")
+    search.index([doc(1, body="Een <script>alert(1)</script> buurtkamer voor iedereen.")])
+    hit = search.search(SearchQuery(text="buurtkamer")).hits[0]
+    assert "<mark>buurtkamer</mark>" in hit.snippet
+    assert "<script>" not in hit.snippet
+    assert "&lt;script&gt;" in hit.snippet
+
+
+def test_remove_and_update(backend: WhooshBackend) -> None:
+    backend.remove([1])
+    assert backend.search(SearchQuery(text="cooperatie")).total == 0
+    backend.index([doc(2, title="Nieuwe titel over tuinieren")])
+    assert ids(backend.search(SearchQuery(text="tuinieren"))) == [2]
+    assert backend.search(SearchQuery(text="mantelzorgcafé")).total == 0
+
+
+def test_rebuild_swaps_generation(backend: WhooshBackend) -> None:
+    assert not backend.needs_rebuild()
+    count = backend.rebuild([doc(7, title="Alleen dit document")])
+    assert count == 1
+    assert backend.indexed_ids() == {7}
+    assert len(list(backend.directory.glob("gen-*"))) == 1
+
+
+def test_missing_or_foreign_index_needs_rebuild(tmp_path: Path) -> None:
+    search = WhooshBackend(tmp_path / "idx")
+    assert search.needs_rebuild()
+    search.rebuild([])
+    assert not search.needs_rebuild()
+    version_file = next(search.directory.glob("gen-*/kennisnet-schema.json"))
+    version_file.write_text('{"version": "0.0"}')
+    assert search.needs_rebuild()
+
+
+def test_empty_body_indexes(tmp_path: Path) -> None:
+    search = WhooshBackend(tmp_path / "idx")
+    search.index([doc(1, body="", summary="   ")])
+    assert search.search(SearchQuery(text="document")).total == 1
