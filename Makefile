@@ -8,7 +8,7 @@ TEST_STAMP := $(VENV)/.installed-test
 APT_STAMP := $(VENV)/.apt-installed
 APT_PACKAGES := chromium chromium-driver fonts-dejavu-core
 
-.PHONY: install install-test system-deps run test lint format clean
+.PHONY: install install-test system-deps run test lint format messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ lint:
 format:
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The message catalogue template for translators (Dutch ids; English follows as a catalogue).
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o kennisnet/translations/messages.pot .
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
