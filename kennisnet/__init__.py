@@ -25,6 +25,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     init_extensions(app)
     tasks.init_app(app)
     app.extensions["kennisnet.search"] = make_search_backend(app.config)
+    tasks.note_index_version(app)
     register_blueprints(app)
     cli.init_app(app)
     return app

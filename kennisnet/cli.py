@@ -66,6 +66,38 @@ def _read_password(password_stdin: bool) -> tuple[str, bool]:
     return generate_password(), True
 
 
+def _create_or_update_user(
+    email: str, role: str, password_stdin: bool, name: str, organisation: str
+) -> None:
+    from kennisnet import accounts
+    from kennisnet.documents import ensure_organisation
+    from kennisnet.extensions import db
+    from kennisnet.models import Role
+
+    password, generated = _read_password(password_stdin)
+    org = ensure_organisation(organisation) if organisation else None
+    existing = accounts.find_user(email)
+    try:
+        if existing is not None:
+            existing.role = Role(role)
+            existing.active = True
+            if org is not None:
+                existing.organisation = org
+            accounts.set_password(existing, password)
+            db.session.commit()
+            user = existing
+        else:
+            user = accounts.create_user(
+                email, password, name=name, role=Role(role), organisation=org
+            )
+    except DomainError as exc:
+        _fail(exc.message)
+    labels = {"member": "Lid", "curator": "Redacteur", "admin": "Beheerder"}
+    click.echo(f"{labels[role]}: {user.email}")
+    if generated:
+        click.echo(f"Wachtwoord: {password}")
+
+
 @main.command("create-admin")
 @click.argument("email")
 @click.option("--password-stdin", is_flag=True, help="Lees het wachtwoord van standaardinvoer.")
@@ -73,26 +105,32 @@ def _read_password(password_stdin: bool) -> tuple[str, bool]:
 @with_appcontext
 def create_admin_command(email: str, password_stdin: bool, name: str) -> None:
     """Create an admin account (or make an existing account admin)."""
-    from kennisnet import accounts
-    from kennisnet.extensions import db
-    from kennisnet.models import Role
+    _create_or_update_user(email, "admin", password_stdin, name, "")
 
-    password, generated = _read_password(password_stdin)
-    existing = accounts.find_user(email)
-    try:
-        if existing is not None:
-            existing.role = Role.ADMIN
-            existing.active = True
-            accounts.set_password(existing, password)
-            db.session.commit()
-            user = existing
-        else:
-            user = accounts.create_user(email, password, name=name, role=Role.ADMIN)
-    except DomainError as exc:
-        _fail(exc.message)
-    click.echo(f"Beheerder: {user.email}")
-    if generated:
-        click.echo(f"Wachtwoord: {password}")
+
+@main.command("create-user")
+@click.argument("email")
+@click.option(
+    "--role", type=click.Choice(["member", "curator", "admin"]), default="member", show_default=True
+)
+@click.option("--organisation", default="", help="Naam van de organisatie (wordt aangemaakt).")
+@click.option("--password-stdin", is_flag=True, help="Lees het wachtwoord van standaardinvoer.")
+@click.option("--name", default="", help="Naam van de gebruiker.")
+@with_appcontext
+def create_user_command(
+    email: str, role: str, organisation: str, password_stdin: bool, name: str
+) -> None:
+    """Create an account with a role (or update an existing one)."""
+    _create_or_update_user(email, role, password_stdin, name, organisation)
+
+
+@main.command("purge-trash")
+@with_appcontext
+def purge_trash_command() -> None:
+    """Delete documents that have been in the trash for more than 30 days."""
+    from kennisnet.documents import purge_trash
+
+    click.echo(f"{purge_trash()} document(en) definitief verwijderd.")
 
 
 @main.group("token")
@@ -273,6 +311,127 @@ def reindex_command() -> None:
     click.echo(f"Index opnieuw opgebouwd: {count} documenten.")
 
 
+def _ensure_index() -> None:
+    from kennisnet import tasks
+
+    state = tasks.ensure_index()
+    if state == "unreadable":
+        click.echo("De zoekindex was onleesbaar; hij wordt op de achtergrond opnieuw opgebouwd.")
+    elif state == "outdated":
+        click.echo("De zoekindex is verouderd; hij wordt op de achtergrond opnieuw opgebouwd.")
+
+
+@main.command("check")
+@click.option("--repair", is_flag=True, help="Herstel wat gevonden wordt.")
+@click.option(
+    "--older-than",
+    type=float,
+    default=None,
+    help="Negeer wat jonger is dan dit aantal seconden (kan nog bezig zijn). Standaard 600.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Schrijf het resultaat als JSON.")
+@with_appcontext
+def check_command(repair: bool, older_than: float | None, as_json: bool) -> None:
+    """Compare database, files and index; exit code 1 when anything is inconsistent.
+
+    With --repair: flag documents whose file is missing, remove unused files and leftovers
+    of interrupted uploads, bring the index in line and process documents that got stuck.
+    """
+    from dataclasses import asdict
+
+    from kennisnet import consistency
+
+    age = consistency.DEFAULT_OLDER_THAN if older_than is None else older_than
+    found = consistency.check(older_than=age)
+    repairs = after = None
+    if repair and not found.clean:
+        repairs = consistency.repair(found)
+        after = consistency.check(older_than=age)
+    final = after or found
+    if as_json:
+        body: dict[str, object] = {"found": found.as_dict(), "clean": final.clean}
+        if repairs is not None and after is not None:
+            body["repaired"] = asdict(repairs)
+            body["after"] = after.as_dict()
+        click.echo(json.dumps(body, ensure_ascii=False))
+    else:
+        for line in found.lines():
+            click.echo(line)
+        if repairs is not None and after is not None:
+            for line in repairs.lines():
+                click.echo(f"hersteld: {line}")
+            for line in after.lines():
+                click.echo(f"nog steeds: {line}")
+        if final.clean:
+            click.echo("In orde: database, bestanden en index kloppen met elkaar.")
+        else:
+            click.echo(f"{final.problems} problemen gevonden.")
+    if not final.clean:
+        sys.exit(1)
+
+
+@main.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--with-index", is_flag=True, help="Neem ook de zoekindex mee.")
+@with_appcontext
+def backup_command(path: Path, with_index: bool) -> None:
+    """Write a tar.gz with the database (SQLite), the files and a manifest; safe while running.
+
+    PostgreSQL: use pg_dump for the database and copy uploads/ beside it.
+    """
+    from kennisnet.backup import create_backup
+
+    try:
+        result = create_backup(path, with_index=with_index)
+    except DomainError as exc:
+        _fail(exc.message)
+    click.echo(
+        f"Backup geschreven naar {result.path}: {result.documents} documenten, "
+        f"{result.files} bestanden ({result.bytes} bytes)"
+        + (", met index." if result.with_index else ", zonder index.")
+    )
+    for missing in result.missing_files:
+        click.echo(f"let op: bestand ontbrak al: uploads/{missing}")
+
+
+@main.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(path: Path) -> None:
+    """Restore a backup into an empty data directory, then rebuild and check the index."""
+    from flask_migrate import upgrade
+
+    from kennisnet import consistency
+    from kennisnet.backup import restore_backup
+    from kennisnet.extensions import db
+    from kennisnet.indexing import rebuild_index
+
+    for key in ("UPLOAD_DIR", "INDEX_DIR", "INSTANCE_DIR"):
+        Path(current_app.config[key]).mkdir(parents=True, exist_ok=True)
+    try:
+        result = restore_backup(path)
+    except DomainError as exc:
+        _fail(exc.message)
+    db.engine.dispose()  # no connection may have seen the file before it was replaced
+    upgrade()  # a backup from an older release gets the current schema
+    if result.with_index:
+        click.echo("Index teruggezet uit de backup.")
+    else:
+        count = rebuild_index()
+        click.echo(f"Index opnieuw opgebouwd: {count} documenten.")
+    # Nothing else runs on a freshly restored data directory, so nothing is "in flight".
+    found = consistency.check(older_than=0)
+    if not found.clean:
+        consistency.repair(found)
+    after = consistency.check(older_than=0)
+    click.echo(
+        f"Teruggezet: {result.documents} documenten, {result.files} bestanden."
+        + ("" if after.clean else f" {after.problems} problemen over; zie `kennisnet check`.")
+    )
+    if not after.clean:
+        sys.exit(1)
+
+
 @main.command("worker")
 @click.option("--workers", type=int, default=None, help="Aantal werkthreads.")
 @with_appcontext
@@ -280,6 +439,7 @@ def worker_command(workers: int | None) -> None:
     """Run the background workers alone (for deployments that run them apart)."""
     from kennisnet import tasks
 
+    _ensure_index()
     resumed = tasks.resume_unfinished()
     if resumed:
         click.echo(f"{resumed} onafgemaakte documenten opnieuw in de wachtrij gezet.")
@@ -297,6 +457,7 @@ def serve_command(host: str, port: int, threads: int, no_worker: bool) -> None:
     from waitress import serve
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    _ensure_index()
     worker = None
     if not no_worker and not app.config["TASKS_IMMEDIATE"]:
         worker = subprocess.Popen([sys.executable, "-m", "kennisnet", "worker"])
@@ -327,3 +488,16 @@ def demo_command(admin_email: str) -> None:
         click.echo("Demodata stond er al.")
     click.echo(f"Demobeheerder: {result.admin_email}")
     click.echo(f"Wachtwoord:    {result.admin_password}")
+
+
+@token_group.command("revoke")
+@click.argument("email")
+@with_appcontext
+def token_revoke_command(email: str) -> None:
+    """Revoke every API token of a user."""
+    from kennisnet import accounts
+
+    user = accounts.find_user(email)
+    if user is None:
+        _fail(f"Geen account met e-mailadres {email}.")
+    click.echo(f"{accounts.revoke_api_tokens(user)} token(s) ingetrokken voor {user.email}.")

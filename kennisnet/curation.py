@@ -6,16 +6,24 @@ the category are reindexed in the background because their searchable text chang
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask_babel import lazy_gettext as _l
 from slugify import slugify
 from sqlalchemy import func, select
 
-from kennisnet import tasks
+from kennisnet import audit, tasks
 from kennisnet.errors import Conflict, InvalidInput, NotFound
 from kennisnet.extensions import db
-from kennisnet.models import Document, DocumentType, Theme, document_themes
+from kennisnet.models import (
+    CategoryRedirect,
+    Document,
+    DocumentType,
+    Theme,
+    User,
+    document_themes,
+    visible_documents,
+)
 
 DOCUMENT_TYPES: tuple[tuple[str, str, str], ...] = (
     (
@@ -95,15 +103,40 @@ def _ensure_unique(model: type[Category], name: str, slug: str, exclude: int | N
         raise Conflict(_l("Er bestaat al een categorie met deze naam."), code="exists")
 
 
-def create_category(model: type[Category], name: str, description: str = "") -> Category:
+def _kind(model: type[Theme] | type[DocumentType]) -> str:
+    return "theme" if model is Theme else "type"
+
+
+def create_category(
+    model: type[Category],
+    name: str,
+    description: str = "",
+    *,
+    parent: Theme | None = None,
+    actor: User | None = None,
+) -> Category:
     name, description = _clean(name, description)
     slug = make_slug(name)
     if not slug:
         raise InvalidInput(_l("Gebruik letters of cijfers in de naam."), field="name")
     _ensure_unique(model, name, slug, None)
+    db.session.execute(
+        CategoryRedirect.__table__.delete().where(
+            CategoryRedirect.kind == _kind(model), CategoryRedirect.old_slug == slug
+        )
+    )
     position = (db.session.scalar(select(func.max(model.position))) or 0) + 1
     item = model(name=name, slug=slug, description=description, position=position)
+    if parent is not None:
+        _check_parent(item, parent)
+        item.parent = parent
     db.session.add(item)
+    audit.record(
+        f"{_kind(model)}.create",
+        actor=actor,
+        target=slug,
+        details={"name": name, "parent": parent.slug if parent else None},
+    )
     db.session.commit()
     return item
 
@@ -115,6 +148,15 @@ def get_category(model: type[Category], slug: str) -> Category:
     return item
 
 
+def redirected_slug(model: type[Theme] | type[DocumentType], slug: str) -> str | None:
+    """Where the address of a merged category leads now, if it was merged."""
+    return db.session.scalar(
+        select(CategoryRedirect.target_slug).where(
+            CategoryRedirect.kind == _kind(model), CategoryRedirect.old_slug == slug
+        )
+    )
+
+
 def affected_documents(item: Theme | DocumentType) -> list[int]:
     if isinstance(item, Theme):
         query = select(document_themes.c.document_id).where(document_themes.c.theme_id == item.id)
@@ -123,18 +165,117 @@ def affected_documents(item: Theme | DocumentType) -> list[int]:
     return list(db.session.scalars(query))
 
 
-def update_category(item: Category, name: str, description: str) -> Category:
+def update_category(
+    item: Category, name: str, description: str, *, actor: User | None = None
+) -> Category:
     """Rename and describe; the slug stays, so links and saved filters keep working."""
     name, description = _clean(name, description)
     renamed = name != item.name
     if renamed:
         _ensure_unique(type(item), name, item.slug, item.id)
+    changes = audit.diff(
+        {"name": item.name, "description": item.description},
+        {"name": name, "description": description},
+    )
     item.name = name
     item.description = description
+    if changes:
+        audit.record(f"{_kind(type(item))}.update", actor=actor, target=item.slug, details=changes)
     db.session.commit()
     if renamed:
         tasks.enqueue_index(affected_documents(item))
     return item
+
+
+def _check_parent(theme: Theme, parent: Theme | None) -> None:
+    """Themes form a tree of two levels: main themes and their sub-themes."""
+    if parent is None:
+        return
+    if parent.id is not None and parent.id == theme.id:
+        raise InvalidInput(_l("Een thema kan niet onder zichzelf staan."), field="parent")
+    if parent.parent_id is not None:
+        raise InvalidInput(
+            _l("Kies een hoofdthema: sub-thema's kunnen geen eigen sub-thema's hebben."),
+            field="parent",
+        )
+    if theme.id is not None and theme.children:
+        raise InvalidInput(
+            _l("Dit thema heeft zelf sub-thema's en kan daarom geen sub-thema worden."),
+            field="parent",
+        )
+
+
+def move_theme(theme: Theme, parent: Theme | None, *, actor: User | None = None) -> Theme:
+    """Put a theme under a main theme, or make it a main theme (parent None)."""
+    _check_parent(theme, parent)
+    before = theme.parent.slug if theme.parent else None
+    theme.parent = parent
+    audit.record(
+        "theme.move",
+        actor=actor,
+        target=theme.slug,
+        details={"parent": {"before": before, "after": parent.slug if parent else None}},
+    )
+    db.session.commit()
+    return theme
+
+
+def theme_tree() -> list[Theme]:
+    """Main themes in order; each carries its ordered ``children``."""
+    return list(
+        db.session.scalars(
+            select(Theme).where(Theme.parent_id.is_(None)).order_by(Theme.position, Theme.name)
+        )
+    )
+
+
+def _reassign(source: Category, target: Category) -> list[int]:
+    """Move every document of ``source`` to ``target``; returns the ids that changed."""
+    ids = affected_documents(source)
+    if not ids:
+        return ids
+    if isinstance(source, Theme):
+        for doc in db.session.scalars(select(Document).where(Document.id.in_(ids))):
+            doc.themes = [t for t in doc.themes if t.id != source.id]
+            if target not in doc.themes:
+                doc.themes.append(target)
+    else:
+        for doc in db.session.scalars(select(Document).where(Document.id.in_(ids))):
+            doc.type = target
+    return ids
+
+
+def merge_category(source: Category, target: Category, *, actor: User | None = None) -> list[int]:
+    """All documents of ``source`` move to ``target``; the old address redirects to it.
+
+    Sub-themes of a merged main theme move under the target (or become main themes when the
+    target is itself a sub-theme). The affected documents are reindexed in the background.
+    """
+    if type(source) is not type(target):
+        raise InvalidInput(_l("Kies een categorie van dezelfde soort."), field="into")
+    if source.id == target.id:
+        raise InvalidInput(_l("Een categorie kan niet met zichzelf samengaan."), field="into")
+    kind = _kind(type(source))
+    ids = _reassign(source, target)
+    if isinstance(source, Theme):
+        for child in list(source.children):
+            child.parent = target if (target.parent_id is None and child.id != target.id) else None
+    db.session.execute(
+        CategoryRedirect.__table__.update()
+        .where(CategoryRedirect.kind == kind, CategoryRedirect.target_slug == source.slug)
+        .values(target_slug=target.slug)
+    )
+    db.session.add(CategoryRedirect(kind=kind, old_slug=source.slug, target_slug=target.slug))
+    audit.record(
+        f"{kind}.merge",
+        actor=actor,
+        target=source.slug,
+        details={"into": target.slug, "documents": len(ids)},
+    )
+    db.session.delete(source)
+    db.session.commit()
+    tasks.enqueue_index(ids)
+    return ids
 
 
 def move_category(item: Category, direction: int) -> None:
@@ -151,14 +292,36 @@ def move_category(item: Category, direction: int) -> None:
     db.session.commit()
 
 
-def delete_category(item: Category) -> None:
-    if affected_documents(item):
+def delete_category(
+    item: Category, *, reassign_to: Category | None = None, actor: User | None = None
+) -> list[int]:
+    """Delete when unused, or after moving its documents to ``reassign_to``."""
+    if reassign_to is not None and reassign_to.id == item.id:
+        raise InvalidInput(_l("Kies een andere categorie voor de documenten."), field="reassign")
+    ids = affected_documents(item)
+    if ids and reassign_to is None:
         raise Conflict(
-            _l("Deze categorie wordt nog gebruikt door documenten en kan niet weg."),
+            _l(
+                "Deze categorie wordt nog gebruikt door documenten. Kies eerst waar die "
+                "documenten heen moeten."
+            ),
             code="in_use",
         )
+    if reassign_to is not None:
+        _reassign(item, reassign_to)
+    if isinstance(item, Theme):
+        for child in list(item.children):
+            child.parent = None
+    audit.record(
+        f"{_kind(type(item))}.delete",
+        actor=actor,
+        target=item.slug,
+        details={"reassign": reassign_to.slug if reassign_to else None, "documents": len(ids)},
+    )
     db.session.delete(item)
     db.session.commit()
+    tasks.enqueue_index(ids)
+    return ids
 
 
 def themes_in_order() -> list[Theme]:
@@ -169,3 +332,29 @@ def types_in_order() -> list[DocumentType]:
     return list(
         db.session.scalars(select(DocumentType).order_by(DocumentType.position, DocumentType.name))
     )
+
+
+def theme_counts(user: User | None) -> dict[int, int]:
+    """Documents per theme id, counting only what ``user`` may see."""
+    visible = visible_documents(user).subquery()
+    rows = db.session.execute(
+        select(document_themes.c.theme_id, func.count())
+        .join(visible, visible.c.id == document_themes.c.document_id)
+        .group_by(document_themes.c.theme_id)
+    )
+    return dict(rows.all())
+
+
+def theme_json(theme: Theme, counts: dict[int, int]) -> dict[str, Any]:
+    return {
+        "slug": theme.slug,
+        "name": theme.name,
+        "description": theme.description,
+        "documents": counts.get(theme.id, 0),
+        "children": [theme_json(child, counts) for child in theme.children],
+    }
+
+
+def theme_tree_json(user: User | None) -> list[dict[str, Any]]:
+    counts = theme_counts(user)
+    return [theme_json(theme, counts) for theme in theme_tree()]

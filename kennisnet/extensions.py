@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Flask, has_request_context, request
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -27,6 +29,8 @@ migrate = Migrate(directory=str(ROOT / "migrations"), render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# No default limits: only the routes that guess secrets (login, API tokens) are throttled.
+limiter = Limiter(key_func=get_remote_address)
 
 SUPPORTED_LOCALES = ("nl", "en")
 
@@ -61,3 +65,8 @@ def init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    # In-memory counters are per process: enough to slow a guesser down on one server. Several
+    # processes behind a proxy would share counters through e.g. redis:// here.
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    limiter.init_app(app)

@@ -6,8 +6,10 @@ same parsing, the same visibility and the same answer shape.
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import url_for
@@ -15,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from kennisnet import curation, synonyms
 from kennisnet.documents import load_visible
 from kennisnet.errors import InvalidInput
 from kennisnet.extensions import db
@@ -28,9 +31,18 @@ from kennisnet.search import (
     Viewer,
     backend,
 )
+from kennisnet.search.analysis import DUTCH_STOP_WORDS, fold, normalise, stem
+
+log = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 500
 DEFAULT_PER_PAGE = 20
+MAX_PREFIX_CHARS = 100
+MAX_COMPLETIONS = 8
+MAX_TITLE_COMPLETIONS = 4
+MAX_THEME_COMPLETIONS = 2
+NEAREST_THEMES = 5
+_WORDS = re.compile(r"[^\W_]+")
 
 
 def viewer_for(user: User | None) -> Viewer:
@@ -94,7 +106,11 @@ class Found:
 
 
 def find(query: SearchQuery, user: User | None) -> Found:
-    results = backend().search(query)
+    expanded = synonyms.expand(query.text)
+    results = backend().search(replace(query, text=expanded) if expanded != query.text else query)
+    if expanded != query.text and results.suggestion:
+        # A correction of the expanded text would show the expansion's syntax to the member.
+        results = replace(results, suggestion=None)
     documents = load_visible([h.id for h in results.hits], user)
     return Found(
         query=query,
@@ -138,3 +154,82 @@ def found_json(found: Found) -> dict[str, Any]:
         "suggestion": found.results.suggestion,
         "fallback": found.results.fallback,
     }
+
+
+def _stems(text: str) -> set[str]:
+    words = (fold(normalise(w)) for w in _WORDS.findall(text))
+    return {stem(w) for w in words if w not in DUTCH_STOP_WORDS and len(w) > 1}
+
+
+def nearest_themes(found: Found, limit: int = NEAREST_THEMES) -> list[Theme]:
+    """Themes to offer when a search found little: those whose name or description shares
+    a word with the query (name first), then the themes most common among the results."""
+    text = found.query.text
+    if not text:
+        return []
+    query_stems = _stems(text)
+    scored: list[tuple[int, int, Theme]] = []
+    themes = curation.themes_in_order()
+    for position, theme in enumerate(themes):
+        name = fold(normalise(theme.name))
+        score = 2 * len(query_stems & _stems(theme.name))
+        # A query word inside a compound name: "zorg" in "mantelzorg".
+        score += sum(2 for s in query_stems if len(s) >= 4 and s in name)
+        score += len(query_stems & _stems(theme.description or ""))
+        if score:
+            scored.append((-score, position, theme))
+    chosen = [theme for _, _, theme in sorted(scored, key=lambda item: item[:2])]
+    by_slug = {t.slug: t for t in themes}
+    for slug in found.results.facets.get("theme", {}):  # most documents first
+        theme = by_slug.get(slug)
+        if theme is not None and theme not in chosen:
+            chosen.append(theme)
+    return chosen[:limit]
+
+
+def similar_documents(doc: Document, user: User | None, limit: int = 5) -> list[Document]:
+    """Documents like ``doc`` that ``user`` may see; never ``doc`` itself."""
+    try:
+        ids = backend().more_like(doc.id, viewer_for(user), limit)
+    except Exception:  # the page must show even when the index cannot answer
+        log.exception("more-like-this failed for document %s", doc.id)
+        return []
+    return [d for d in load_visible(ids, user) if d.id != doc.id][:limit]
+
+
+def completions(prefix: str, user: User | None) -> dict[str, Any]:
+    """Autocomplete for the search box: visible titles, themes, then frequent words.
+
+    Titles come back from the index as ids and are loaded through ``load_visible``, like
+    search hits, so a title the user may not see can never be offered.
+    """
+    text = (prefix or "").replace("\x00", " ")[:MAX_PREFIX_CHARS]
+    answer: dict[str, Any] = {"query": text, "suggestions": []}
+    typed = [fold(normalise(w)) for w in _WORDS.findall(text)]
+    if not typed or len(typed[-1]) < 2:
+        return answer
+    found = backend().complete(text, viewer_for(user), MAX_COMPLETIONS)
+    suggestions: list[dict[str, str]] = []
+    seen: set[str] = set()
+
+    def add(value: str, kind: str) -> None:
+        key = fold(value)
+        if key not in seen and len(suggestions) < MAX_COMPLETIONS:
+            seen.add(key)
+            suggestions.append({"text": value, "kind": kind})
+
+    for doc in load_visible(found.title_ids, user)[:MAX_TITLE_COMPLETIONS]:
+        add(doc.title, "title")
+    matching_themes = [
+        theme
+        for theme in curation.themes_in_order()
+        if all(any(word.startswith(t) for word in _WORDS.findall(fold(theme.name))) for t in typed)
+    ]
+    for theme in matching_themes[:MAX_THEME_COMPLETIONS]:
+        add(theme.name, "theme")
+    # A word completes the last one typed; the words before it stay as they were.
+    head = text[: list(_WORDS.finditer(text))[-1].start()]
+    for term in found.terms:
+        add(f"{head}{term}", "term")
+    answer["suggestions"] = suggestions
+    return answer

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
+    BooleanField,
     EmailField,
     IntegerField,
     PasswordField,
@@ -94,7 +99,43 @@ class _MetadataForm(FlaskForm):
             visibility=self.visibility.data or Visibility.MEMBERS.value,
             region=self.region.data or "",
             year=self.year.data,
+            extra=self.type_field_values(),
         )
+
+    def type_field_values(self) -> dict[str, str]:
+        """The type-specific fields filled in for the chosen type (``veld-<type>-<key>``).
+
+        The page shows the fields of every type, since it works without JavaScript; only the
+        chosen type's values count.
+        """
+        prefix = f"veld-{self.type.data}-"
+        return {
+            name[len(prefix) :]: value
+            for name, value in request.form.items()
+            if name.startswith(prefix)
+        }
+
+    def type_fields(self, values: Mapping[str, str] | None = None) -> list[tuple[Any, list]]:
+        """Per type with fields: (type, [(field, input name, current value)]) for the page."""
+        submitted = request.form if self.is_submitted() else {}
+        values = values or {}
+        return [
+            (
+                doc_type,
+                [
+                    (
+                        field,
+                        f"veld-{doc_type.slug}-{field.key}",
+                        submitted.get(
+                            f"veld-{doc_type.slug}-{field.key}", values.get(field.key, "")
+                        ),
+                    )
+                    for field in doc_type.fields
+                ],
+            )
+            for doc_type in types_in_order()
+            if doc_type.fields
+        ]
 
 
 class UploadForm(_MetadataForm):
@@ -118,6 +159,12 @@ class DocumentForm(_MetadataForm):
 class CategoryForm(FlaskForm):
     name = StringField(_l("Naam"), validators=[DataRequired(REQUIRED), Length(max=200)])
     description = TextAreaField(_l("Beschrijving"), validators=[Optional(), Length(max=2000)])
+    parent = SelectField(
+        _l("Hoort bij hoofdthema"),
+        validators=[Optional()],
+        validate_choice=False,
+        description=_l("Laat leeg voor een hoofdthema."),
+    )
 
 
 class InvitationForm(FlaskForm):
@@ -139,7 +186,11 @@ class InvitationForm(FlaskForm):
     )
     role = RadioField(
         _l("Rol"),
-        choices=[SelectChoice("member", _l("Lid")), SelectChoice("admin", _l("Beheerder"))],
+        choices=[
+            SelectChoice("member", _l("Lid")),
+            SelectChoice("curator", _l("Redacteur (beheert thema's en keurt documenten)")),
+            SelectChoice("admin", _l("Beheerder")),
+        ],
         default="member",
     )
 
@@ -155,6 +206,79 @@ class AcceptInvitationForm(FlaskForm):
     )
     confirm = PasswordField(
         _l("Herhaal het wachtwoord"),
+        validators=[
+            DataRequired(REQUIRED),
+            EqualTo("password", _l("De wachtwoorden zijn niet gelijk.")),
+        ],
+    )
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(_l("Naam"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    kind = StringField(
+        _l("Soort organisatie"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Bijvoorbeeld: wijkcoöperatie, bewonersvereniging, stichting."),
+    )
+    region = StringField(_l("Wijk of gemeente"), validators=[Optional(), Length(max=200)])
+    description = TextAreaField(_l("Korte beschrijving"), validators=[Optional(), Length(max=2000)])
+    website = StringField(
+        _l("Website"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("Begint met https://"),
+    )
+    contact_name = StringField(_l("Contactpersoon"), validators=[Optional(), Length(max=200)])
+    contact_email = EmailField(
+        _l("E-mailadres contactpersoon"),
+        validators=[Optional(), Email(_l("Vul een geldig e-mailadres in.")), Length(max=254)],
+    )
+    contact_public = BooleanField(
+        _l("De contactpersoon vindt het goed om op het openbare profiel te staan")
+    )
+
+
+class JoinRequestForm(FlaskForm):
+    name = StringField(_l("Uw naam"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    email = EmailField(
+        _l("E-mailadres"),
+        validators=[
+            DataRequired(REQUIRED),
+            Email(_l("Vul een geldig e-mailadres in.")),
+            Length(max=254),
+        ],
+    )
+    organisation = StringField(
+        _l("Uw buurt- of wijkorganisatie"), validators=[Optional(), Length(max=200)]
+    )
+    message = TextAreaField(_l("Waarom wilt u meedoen?"), validators=[Optional(), Length(max=2000)])
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Uw naam"), validators=[DataRequired(REQUIRED), Length(max=200)])
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Huidig wachtwoord"), validators=[DataRequired(REQUIRED)])
+    password = PasswordField(
+        _l("Nieuw wachtwoord"),
+        validators=[DataRequired(REQUIRED), Length(min=10, message=_l("Minstens 10 tekens."))],
+    )
+    confirm = PasswordField(
+        _l("Herhaal het nieuwe wachtwoord"),
+        validators=[
+            DataRequired(REQUIRED),
+            EqualTo("password", _l("De wachtwoorden zijn niet gelijk.")),
+        ],
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("Nieuw wachtwoord"),
+        validators=[DataRequired(REQUIRED), Length(min=10, message=_l("Minstens 10 tekens."))],
+    )
+    confirm = PasswordField(
+        _l("Herhaal het nieuwe wachtwoord"),
         validators=[
             DataRequired(REQUIRED),
             EqualTo("password", _l("De wachtwoorden zijn niet gelijk.")),

@@ -59,8 +59,13 @@ def _load(ids: Iterable[int]) -> list[Document]:
 
 
 def indexable(doc: Document) -> bool:
-    """Documents still being processed are not searchable yet."""
-    return doc.status != Status.PROCESSING
+    """Only finished, published documents outside the trash are searchable.
+
+    Documents awaiting moderation stay out of the index altogether, so no search result,
+    snippet or facet count can reveal them; their uploader and curators reach them through
+    their pages and the moderation queue.
+    """
+    return doc.status != Status.PROCESSING and doc.deleted_at is None and doc.published
 
 
 def index_documents(ids: Iterable[int]) -> int:
@@ -68,7 +73,13 @@ def index_documents(ids: Iterable[int]) -> int:
     ids = list(dict.fromkeys(ids))
     docs = {d.id: d for d in _load(ids)}
     present = [to_indexed(d) for d in docs.values() if indexable(d)]
-    absent = [i for i in ids if i not in docs or not indexable(docs[i])]
+    # A document being (re)processed is left as it is: the worker indexes it when done, and
+    # removing it here could undo that work if an edit races the worker.
+    absent = [
+        i
+        for i in ids
+        if i not in docs or (not indexable(docs[i]) and docs[i].status != Status.PROCESSING)
+    ]
     search = backend()
     search.index(present)
     search.remove(absent)
@@ -82,7 +93,13 @@ def remove_documents(ids: Iterable[int]) -> None:
 def _all_indexable() -> Iterator[IndexedDocument]:
     ids = list(
         db.session.scalars(
-            select(Document.id).where(Document.status != Status.PROCESSING).order_by(Document.id)
+            select(Document.id)
+            .where(
+                Document.status != Status.PROCESSING,
+                Document.deleted_at.is_(None),
+                Document.published,
+            )
+            .order_by(Document.id)
         )
     )
     for start in range(0, len(ids), BATCH):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import PurePath
 from typing import BinaryIO
@@ -31,7 +31,8 @@ from kennisnet.extraction import (
     extract,
     extract_isolated,
 )
-from kennisnet.indexing import index_documents
+from kennisnet.fields import set_values, validate_values
+from kennisnet.indexing import to_indexed
 from kennisnet.models import (
     Document,
     DocumentFile,
@@ -42,7 +43,10 @@ from kennisnet.models import (
     User,
     Visibility,
 )
+from kennisnet.moderation import moderation_enabled
+from kennisnet.search import backend
 from kennisnet.storage import FileStore, TooLarge
+from kennisnet.tasks import fault_point
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +58,7 @@ NO_TEXT = _l(
     "Er is geen tekst gevonden in dit bestand. Misschien is het een scan of bevat het "
     "alleen afbeeldingen. Het bestand is wel opgeslagen en te downloaden."
 )
+MISSING_FILE = "Het bestand ontbreekt op de server."
 
 
 class RefusedUpload(DomainError):
@@ -133,9 +138,10 @@ def resolve_metadata(meta: Metadata, uploader: User | None) -> dict[str, object]
     themes = list(db.session.scalars(select(Theme).where(Theme.slug.in_(slugs)))) if slugs else []
     if len(themes) != len(slugs):
         unknown = sorted(set(slugs) - {t.slug for t in themes})
-        raise InvalidInput(
-            _l("Onbekend thema: %(names)s.", names=", ".join(unknown)), field="theme"
-        )
+        shown = ", ".join(unknown[:5])
+        if len(unknown) > 5:
+            shown += str(_l(" en nog %(n)s", n=len(unknown) - 5))
+        raise InvalidInput(_l("Onbekend thema: %(names)s.", names=shown), field="theme")
     if meta.visibility not in {v.value for v in Visibility}:
         raise InvalidInput(
             _l("Kies wie het document mag zien: iedereen of alleen leden."), field="visibility"
@@ -164,6 +170,7 @@ def resolve_metadata(meta: Metadata, uploader: User | None) -> dict[str, object]
         "organisation": organisation,
         "region": region or (organisation.region if organisation else ""),
         "year": year or this_year,
+        "fields": validate_values(doc_type, meta.extra),
     }
 
 
@@ -192,6 +199,7 @@ def ingest_document(
             code="too_large",
             status=413,
         ) from exc
+    fault_point("ingest.after_store")
     existing = db.session.scalar(
         select(DocumentFile.document_id).where(DocumentFile.sha256 == stored.sha256)
     )
@@ -212,13 +220,16 @@ def ingest_document(
                 status=415,
             )
         title = values.pop("title") or title_from_filename(name)
+        field_values = values.pop("fields")
         document = Document(
             title=title,
             title_is_default=not meta.title.strip(),
             uploader=uploader,
             status=Status.PROCESSING,
+            published=not moderation_enabled(),
             **values,
         )
+        set_values(document, field_values)
         document.files.append(
             DocumentFile(
                 original_name=name,
@@ -244,6 +255,7 @@ def ingest_document(
         db.session.rollback()
         _forget_unreferenced(store, stored.sha256, stored.relative_path)
         raise
+    fault_point("ingest.after_commit")
     if enqueue:
         tasks.process_document(document.id)
         # In immediate mode the task has already run in its own session.
@@ -282,6 +294,8 @@ def process_document(document_id: int) -> Status | None:
     status = Status.READY
     error: str | None = None
     try:
+        if not path.is_file():
+            raise ExtractionFailed("missing", MISSING_FILE)
         extracted = _extract(path, current.kind)
     except ExtractionFailed as exc:
         log.info("extraction of document %s failed: %s", document_id, exc.code)
@@ -297,21 +311,21 @@ def process_document(document_id: int) -> Status | None:
             document.title = extracted.title.strip()[:MAX_TITLE]
             document.title_is_default = False
     current.extraction_error = error
-    # Visible to the index as soon as the index has it; 'ready' is only set afterwards.
-    document.status = Status.FAILED if status is Status.FAILED else Status.PROCESSING
+    # 'processing' until the index has it, failed documents too (they are indexed on their
+    # title): a crash in between leaves a document that resume_unfinished and
+    # `kennisnet check --repair` pick up, never a 'ready' or 'failed' one missing from the index.
+    document.status = Status.PROCESSING
     db.session.commit()
-    if status is Status.FAILED:
-        index_documents([document_id])
-        return status
-    _index_then_mark_ready(document)
+    fault_point("process.after_extract")
+    _index_then_mark(document, status)
     return status
 
 
-def _index_then_mark_ready(document: Document) -> None:
-    # index_documents skips 'processing' documents, so index this one explicitly.
-    from kennisnet.indexing import to_indexed
-    from kennisnet.search import backend
-
-    backend().index([to_indexed(document)])
-    document.status = Status.READY
+def _index_then_mark(document: Document, status: Status) -> None:
+    # Indexed with its final status (the row still says 'processing'), then committed.
+    # A document awaiting moderation (or in the trash) stays out of the index.
+    if document.published and document.deleted_at is None:
+        backend().index([replace(to_indexed(document), status=str(status))])
+    fault_point("process.after_index")
+    document.status = status
     db.session.commit()

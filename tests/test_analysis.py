@@ -8,25 +8,29 @@ import re
 import unicodedata
 
 import pytest
-from whoosh import index
+from whoosh import index, qparser
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import QueryParser
 
+from kennisnet.search import compounds
 from kennisnet.search.analysis import (
     ANALYSIS_VERSION,
     DUTCH_STOP_WORDS,
     MAX_TOKEN_LENGTH,
     STEM_OVERRIDES,
     TOKEN_PATTERN,
+    DutchCompoundFilter,
     DutchStemFilter,
     DutchStopFilter,
     DutchTokenizer,
     FoldFilter,
     dutch_analyzer,
+    exact_analyzer,
     fold,
     normalise,
     stem,
 )
+from kennisnet.search.whoosh_backend import StackedPhrasePlugin
 
 ANALYZER = dutch_analyzer()
 
@@ -47,7 +51,10 @@ def nfd(text: str) -> str:
         ("initiatief", "initiatieven"),
         ("plan", "plannen"),
         ("huis", "huizen"),
-        ("mantelzorger", "mantelzorgers"),
+        ("mantelzorg", "mantelzorger", "mantelzorgers"),
+        ("jaarverslag", "jaarverslagen"),
+        ("buurtinitiatief", "buurtinitiatieven"),
+        ("wijkcoöperatie", "wijkcooperaties"),
         ("buurt", "buurten"),
         ("vergadering", "vergaderingen"),
         ("wonen", "woning", "woningen"),
@@ -66,8 +73,8 @@ def nfd(text: str) -> str:
     ],
 )
 def test_word_forms_meet(forms: tuple[str, ...]) -> None:
+    # The whole stream: a compound's own term and its parts all meet.
     assert len({tuple(terms(form)) for form in forms}) == 1, {f: terms(f) for f in forms}
-    assert len(terms(forms[0])) == 1
 
 
 @pytest.mark.parametrize(
@@ -110,6 +117,20 @@ def test_tables_hold_folded_words() -> None:
 )
 def test_stem_predicts_the_analyzer(word: str) -> None:
     assert terms(word) == [stem(word)]
+
+
+@pytest.mark.parametrize(
+    ("word", "term"),
+    [
+        ("Jaarverslagen", "jaarverslag"),  # the head goes through the override table
+        ("buurtinitiatieven", "buurtinitiatief"),
+        ("Wijkcoo\u0308peraties", "wijkcoopereer"),
+        ("mantelzorgers", "mantelzorg"),
+    ],
+)
+def test_stem_predicts_a_compounds_own_term(word: str, term: str) -> None:
+    assert stem(word) == term
+    assert terms(word)[0] == term
 
 
 @pytest.mark.parametrize(
@@ -201,25 +222,54 @@ def test_untokenized_value_is_one_term() -> None:
     assert terms("Coöperat", tokenize=False, mode="query") == ["cooperat"]
 
 
-def test_no_morph_skips_stemming() -> None:
+def test_no_morph_skips_stemming_and_compound_parts() -> None:
+    # Spelling suggestions ask for this: whole words as written.
     assert terms("Coöperaties", no_morph=True) == ["cooperaties"]
+    assert terms("Buurtnetwerken", no_morph=True) == ["buurtnetwerken"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("De Coöperaties van de Buurtnetwerken", ["cooperaties", "buurtnetwerken"]),
+        (nfd("Wijkcoöperatie, ĳsselmeer"), ["wijkcooperatie", "ijsselmeer"]),
+        ("auto\u2019s en 2.1", ["auto's", "2.1"]),
+        ("de het een", []),
+    ],
+)
+def test_exact_analyzer_folds_but_neither_stems_nor_splits(text: str, expected: list[str]) -> None:
+    assert [t.text for t in exact_analyzer()(text)] == expected
+
+
+def test_exact_analyzer_keeps_offsets_and_closes_positions() -> None:
+    text = nfd("de coöperatie van de buurt")
+    tokens = [
+        (t.text, t.pos, text[t.startchar : t.endchar])
+        for t in exact_analyzer()(text, positions=True, chars=True)
+    ]
+    assert tokens == [("cooperatie", 1, nfd("coöperatie")), ("buurt", 2, "buurt")]
 
 
 def test_pickle_round_trip_keeps_behaviour_and_drops_the_cache() -> None:
     analyzer = dutch_analyzer()
-    assert [t.text for t in analyzer("subsidies voor initiatieven")] == ["subsidie", "initiatief"]
+    text = "subsidies voor buurtinitiatieven"
+    expected = ["subsidie", "buurtinitiatief", "buurt", "initiatief"]
+    assert [t.text for t in analyzer(text)] == expected
 
     data = pickle.dumps(analyzer)
     restored = pickle.loads(data)  # noqa: S301 -- our own bytes
 
     assert b"subsidies" not in data
+    assert b"buurt" not in data  # neither the split cache nor the word list
+    assert len(data) < 2_000
     assert restored == analyzer
-    assert [t.text for t in restored("subsidies voor initiatieven")] == ["subsidie", "initiatief"]
+    assert [t.text for t in restored(text)] == expected
+    assert pickle.loads(pickle.dumps(exact_analyzer())) == exact_analyzer()  # noqa: S301
 
 
 def test_stem_cache_is_bounded() -> None:
     stemmer = DutchStemFilter(cache_size=3)
-    analyzer = DutchTokenizer() | FoldFilter() | DutchStopFilter() | stemmer
+    analyzer = DutchTokenizer() | FoldFilter() | DutchStopFilter() | DutchCompoundFilter() | stemmer
     words = "buurten huizen plannen subsidies leden kinderen"
     assert [t.text for t in analyzer(words)] == ["buurt", "huis", "plan", "subsidie", "lid", "kind"]
     assert len(stemmer._cache) <= 3
@@ -231,7 +281,7 @@ PINNED_SAMPLE = (
     "De Algemene Ledenvergadering van Wijkcoöperatie 't Zuid besprak de subsidies, "
     "ideeën en zonnepanelen van de gemeenten; auto\u2019s 2.1"
 )
-PINNED = {
+PINNED: dict[int, tuple[list[str], str]] = {
     1: (
         [
             "almeen",
@@ -248,6 +298,26 @@ PINNED = {
         ],
         "659ff1cec52f",
     ),
+    2: (
+        [
+            "almeen",
+            "ledenvergader",
+            "lid",
+            "vergader",
+            "wijkcoopereer",
+            "wijk",
+            "coopereer",
+            "zuid",
+            "besprak",
+            "subsidie",
+            "idee",
+            "zonnepaneel",
+            "gemeente",
+            "auto",
+            "2.1",
+        ],
+        "a03e1d26f54f",
+    ),
 }
 
 
@@ -258,6 +328,11 @@ def _tables_digest() -> str:
             sorted(STEM_OVERRIDES.items()),
             TOKEN_PATTERN.pattern,
             MAX_TOKEN_LENGTH,
+            compounds.MIN_PART,
+            compounds.KEEP_WHOLE_ZIPF,
+            compounds.LINKERS,
+            sorted(compounds.NOT_A_PART),
+            sorted(compounds.lexicon().items()),  # regenerating the word list changes terms too
         )
     )
     return hashlib.sha256(tables.encode()).hexdigest()[:12]
@@ -276,6 +351,7 @@ DOCS = {
     "coop-nfd": nfd("Oprichting van de coöperatie in het dorp."),
     "subsidie": "Subsidie aangevraagd bij de gemeente voor het buurthuis.",
     "alv": "Verslag van de algemene ledenvergaderingen van 2024.",
+    "ledenraad": "De ledenraad vergadering van maart.",
     "voorwaarden": "De algemene voorwaarden gelden voor iedere vergadering.",
     "mening": "Mijn mening: wij menen het.",
     "leeg": "   ",
@@ -296,9 +372,16 @@ def ix(tmp_path_factory: pytest.TempPathFactory) -> index.Index:
     return index.open_dir(path)
 
 
+def make_parser(fieldname: str, schema: Schema) -> QueryParser:
+    parser = QueryParser(fieldname, schema)
+    parser.remove_plugin_class(qparser.PhrasePlugin)
+    parser.add_plugin(StackedPhrasePlugin())
+    return parser
+
+
 def search_ids(ix: index.Index, querystring: str) -> set[str]:
     with ix.searcher() as searcher:
-        query = QueryParser("body", ix.schema).parse(querystring)
+        query = make_parser("body", ix.schema).parse(querystring)
         return {hit["id"] for hit in searcher.search(query, limit=None)}
 
 
@@ -311,8 +394,14 @@ def search_ids(ix: index.Index, querystring: str) -> set[str]:
         ("gemeenten", {"subsidie"}),
         ("meningen", {"mening"}),
         ('"algemene ledenvergadering"', {"alv"}),
-        ('"algemene vergadering"', set()),
-        ("algemene vergadering", {"voorwaarden"}),
+        ('"algemene ledenvergaderingen"', {"alv"}),
+        # "vergadering" is a part of "ledenvergaderingen", at the compound's position.
+        ('"algemene vergadering"', {"alv"}),
+        ("algemene vergadering", {"alv", "voorwaarden"}),
+        ('"ledenvergadering"', {"alv"}),
+        ('"ledenraad vergadering"', {"ledenraad"}),
+        ('"raad vergadering"', {"ledenraad"}),  # a part, then the next word
+        ('"vergadering leden"', set()),
     ],
 )
 def test_index_finds_the_forms(ix: index.Index, querystring: str, expected: set[str]) -> None:

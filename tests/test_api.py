@@ -180,7 +180,8 @@ def test_delete(client: FlaskClient, member_token: str) -> None:
         == 204
     )
     assert client.get(f"/api/v1/documents/{doc_id}").status_code == 404
-    assert db.session.get(Document, doc_id) is None
+    db.session.expire_all()
+    assert db.session.get(Document, doc_id).deleted_at is not None  # in the trash
 
 
 def test_revoked_token_is_refused(client: FlaskClient) -> None:

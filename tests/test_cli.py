@@ -137,3 +137,40 @@ def test_demo_loads_once_and_prints_admin(runner) -> None:  # type: ignore[no-un
     assert db.session.scalar(db.select(db.func.count(Document.id))) == count
     body = json.loads(runner.invoke(args=["search", "mantelzorg", "--json"]).output)
     assert body["total"] >= 1
+
+
+def test_create_user_with_role_and_organisation(runner) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "red@example.org",
+            "--role",
+            "curator",
+            "--organisation",
+            "Wijkcoöperatie Noord",
+            "--password-stdin",
+        ],
+        input="een lang wachtwoord\n",
+    )
+    assert result.exit_code == 0, result.output
+    user = accounts.authenticate("red@example.org", "een lang wachtwoord")
+    assert user.role == Role.CURATOR and user.organisation.slug == "wijkcooperatie-noord"
+    assert runner.invoke(args=["create-user", "x@example.org", "--role", "baas"]).exit_code == 2
+
+
+def test_token_revoke(runner, client) -> None:  # type: ignore[no-untyped-def]
+    make_user(email="tok@example.org")
+    token = (
+        runner.invoke(args=["token", "create", "tok@example.org"]).output.strip().splitlines()[-1]
+    )
+    result = runner.invoke(args=["token", "revoke", "tok@example.org"])
+    assert "1 token(s) ingetrokken" in result.output
+    assert (
+        client.get("/api/v1/search", headers={"Authorization": f"Bearer {token}"}).status_code
+        == 401
+    )
+
+
+def test_purge_trash_command(runner) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(args=["purge-trash"])
+    assert result.exit_code == 0 and "0 document(en)" in result.output

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kennisnet.search import IndexedDocument, SearchQuery, Viewer
+from kennisnet.search import ANONYMOUS, IndexedDocument, SearchQuery, Viewer
 from kennisnet.search.whoosh_backend import WhooshBackend
 
 MEMBER = Viewer(user_id=1, sees_members_only=True)
@@ -214,3 +214,65 @@ def test_empty_body_indexes(tmp_path: Path) -> None:
     search = WhooshBackend(tmp_path / "idx")
     search.index([doc(1, body="", summary="   ")])
     assert search.search(SearchQuery(text="document")).total == 1
+
+
+def test_suggestion_comes_from_visible_documents_only(backend: WhooshBackend) -> None:
+    # "geheim" is only in the members-only document 3.
+    assert backend.search(SearchQuery(text="geheum")).suggestion is None
+    assert backend.search(SearchQuery(text="geheum", viewer=MEMBER)).suggestion == "geheim"
+    assert backend.search(SearchQuery(text="statutn")).suggestion == "statuten"
+
+
+def test_or_fallback_only_when_all_words_find_nothing(backend: WhooshBackend) -> None:
+    both = backend.search(SearchQuery(text="repaircafé vrijwilligers"))
+    assert (both.fallback, ids(both)) == (None, [4])
+    either = backend.search(SearchQuery(text="repaircafé statuten"))
+    assert either.fallback == "or"
+    assert sorted(ids(either)) == [1, 4]
+    # Nothing to fall back to: no note either.
+    assert backend.search(SearchQuery(text="xyzzy qwerty")).fallback is None
+
+
+def test_complete_and_more_like_respect_visibility(backend: WhooshBackend) -> None:
+    anonymous = backend.complete("gehe", ANONYMOUS)
+    assert anonymous.title_ids == [] and "geheim" not in anonymous.terms
+    member = backend.complete("gehe", MEMBER)
+    assert member.title_ids == [3] and "geheim" in member.terms
+    assert 3 not in backend.more_like(2, ANONYMOUS)
+    assert backend.complete("", MEMBER).title_ids == []
+
+
+def test_reused_searchers_see_every_write(backend: WhooshBackend) -> None:
+    for _ in range(3):  # warm the pool
+        backend.search(SearchQuery(text="pilot"))
+    backend.index([doc(9, title="Pilot deelauto")])
+    assert sorted(ids(backend.search(SearchQuery(text="pilot")))) == [4, 9]
+    backend.remove([9])
+    assert ids(backend.search(SearchQuery(text="pilot"))) == [4]
+    backend.rebuild([doc(5, title="Pilot na herbouw")])
+    assert ids(backend.search(SearchQuery(text="pilot"))) == [5]
+    backend.close()
+    assert ids(backend.search(SearchQuery(text="pilot"))) == [5]
+
+
+def test_compound_query_finds_its_parts_below_the_compound(tmp_path: Path) -> None:
+    search = WhooshBackend(tmp_path / "idx")
+    search.index(
+        [
+            doc(1, title="Een nieuw buurtinitiatief", body="Wij starten een buurtinitiatief."),
+            doc(2, title="Plannen", body="Een initiatief in de buurt voor iedereen."),
+            doc(3, title="Alleen de buurt", body="Over de buurt en niets anders."),
+        ]
+    )
+    assert ids(search.search(SearchQuery(text="buurtinitiatief"))) == [1, 2]
+
+
+def test_phrases_match_word_forms_in_order(tmp_path: Path) -> None:
+    search = WhooshBackend(tmp_path / "idx")
+    search.index(
+        [
+            doc(1, body="De algemene ledenvergaderingen van de coöperatie."),
+            doc(2, body="De algemene voorwaarden gelden op elke vergadering."),
+        ]
+    )
+    assert ids(search.search(SearchQuery(text='"algemene ledenvergadering"'))) == [1]

@@ -44,6 +44,7 @@ class User(flask_login.UserMixin):
         self.name = "Anna de Vries"
         self.email = "anna@example.org"
         self.is_admin = is_admin
+        self.is_curator = is_admin
 
 
 def choices(**labels: str) -> list[SelectChoice]:
@@ -83,6 +84,8 @@ def app() -> Flask:
     for name, rules in {
         "search": {"index": "/", "themes": "/themas"},
         "documents": {"upload": "/uploaden"},
+        "network": {"subsidy_list": "/subsidies", "organisation_list": "/organisaties"},
+        "account": {"settings": "/account", "join": "/aanmelden"},
         "admin": {"index": "/beheer/"},
         "auth": {"logout": "/uitloggen", "login": "/inloggen"},
     }.items():

@@ -232,21 +232,50 @@ def test_only_uploader_or_admin_may_edit_or_delete(client: FlaskClient, auth: Au
     assert db.session.get(Document, doc.id) is not None
 
 
-def test_delete_removes_row_file_and_index_entry(
+def test_delete_moves_to_trash_and_restore_brings_back(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
     make_admin(email="admin@example.org")
-    member = make_user()
-    doc = make_document(member, "Weg met dit document over fietsen.", title="Weg met dit document")
+    member = make_user(email="eigenaar@example.org")
+    doc = make_document(member, "Weg met dit document over fietsen.", title="Fietsplan")
     stored = app.config["UPLOAD_DIR"] / doc.file.stored_path
-    assert stored.exists()
     auth.login("admin@example.org")
     response = post_form(client, f"/documenten/{doc.id}/verwijderen", {}, page="/")
     assert response.status_code == 302
+    assert client.get(f"/documenten/{doc.id}").status_code == 404
+    assert f'/documenten/{doc.id}"' not in client.get("/zoeken?q=fietsen").get_data(as_text=True)
+    assert stored.exists()  # restorable for 30 days
+    auth.logout()
+    auth.login("eigenaar@example.org")
+    trash = client.get("/prullenbak").get_data(as_text=True)
+    assert "Fietsplan" in trash
+    response = post_form(client, f"/prullenbak/{doc.id}/terugzetten", {}, page="/prullenbak")
+    assert response.status_code == 302
+    assert f'/documenten/{doc.id}"' in client.get("/zoeken?q=fietsen").get_data(as_text=True)
+
+
+def test_trash_is_private_and_purged_after_30_days(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    from datetime import timedelta
+
+    from kennisnet.documents import delete_document, purge_trash
+    from kennisnet.models import utcnow
+
+    owner = make_user()
+    make_user(email="ander@example.org")
+    doc = make_document(owner, "Oud plan over bankjes.", title="Bankjesplan")
+    stored = app.config["UPLOAD_DIR"] / doc.file.stored_path
+    delete_document(doc, owner)
+    auth.login("ander@example.org")
+    assert "Bankjesplan" not in client.get("/prullenbak").get_data(as_text=True)
+    response = post_form(client, f"/prullenbak/{doc.id}/terugzetten", {}, page="/prullenbak")
+    assert response.status_code == 404
+    assert purge_trash(now=utcnow() + timedelta(days=29)) == 0
+    assert purge_trash(now=utcnow() + timedelta(days=31)) == 1
     db.session.expire_all()
     assert db.session.get(Document, doc.id) is None
     assert not stored.exists()
-    assert f'/documenten/{doc.id}"' not in client.get("/zoeken?q=fietsen").get_data(as_text=True)
 
 
 # -- accounts -------------------------------------------------------------------------------

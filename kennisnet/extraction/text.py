@@ -79,8 +79,64 @@ def decode(raw: bytes) -> str:
     if best is None:
         logger.info("no encoding found; decoding as UTF-8 with replacement characters")
         return raw.decode("utf-8", "replace")
+    if _is_other_single_byte_latin(best.encoding):
+        # Short Dutch text in Windows-1252 is often guessed as a Baltic or Central European
+        # code page ("Café" -> "Cafķ"); in this network Windows-1252 is by far the likelier.
+        try:
+            return raw.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
     logger.debug("decoded as %s", best.encoding)
     return str(best)
+
+
+# Single-byte code pages for scripts other than Latin: a guess of one of these is trusted.
+_NON_LATIN = (
+    "cyrillic",
+    "greek",
+    "hebrew",
+    "arabic",
+    "thai",
+    "koi8",
+    "cp1251",
+    "cp1253",
+    "cp1255",
+    "cp1256",
+    "cp866",
+    "cp855",
+    "iso8859_5",
+    "iso8859_6",
+    "iso8859_7",
+    "iso8859_8",
+    "mac_cyrillic",
+    "mac_greek",
+    "cp874",
+    "tis_620",
+    "kz1048",
+    "ptcp154",
+)
+
+
+def _is_other_single_byte_latin(encoding: str) -> bool:
+    name = encoding.lower().replace("-", "_")
+    if name in ("cp1252", "windows_1252", "latin_1", "iso8859_1", "iso8859_15", "ascii"):
+        return False
+    multi_byte = (
+        "utf",
+        "big5",
+        "gb",
+        "euc",
+        "shift_jis",
+        "iso2022",
+        "cp932",
+        "cp949",
+        "cp950",
+        "hz",
+        "johab",
+    )
+    if name.startswith(multi_byte):
+        return False
+    return not any(part in name for part in _NON_LATIN)
 
 
 def clean_text(text: str) -> str:

@@ -1,9 +1,12 @@
 """The Dutch analysis chain: how text becomes index terms, the same way for documents and queries.
 
 Chain: ``DutchTokenizer`` (words of the original text, each NFC-normalised) -> ``FoldFilter``
-(case and diacritics) -> ``DutchStopFilter`` -> ``DutchStemFilter`` (Snowball 3 Dutch plus an
-override table). New filters slot in between: compound parts and synonyms go after the stop
-filter (it renumbers positions) and before the stem filter (so parts get the overrides too).
+(case and diacritics) -> ``DutchStopFilter`` -> ``DutchCompoundFilter`` (a compound, then its
+parts at the same position: ``compounds.split``) -> ``DutchStemFilter`` (Snowball 3 Dutch plus
+an override table; a compound is stemmed on its last part, so "jaarverslagen" and
+"jaarverslag" meet). New filters slot in after the stop filter (it renumbers positions) and
+before the stem filter (so parts get the overrides too). ``exact_analyzer`` is the same chain
+without compounds and stemming, for fields that rank exact forms and match prefixes.
 
 What must stay true:
 
@@ -20,6 +23,12 @@ What must stay true:
   yields, and one that emits extra tokens yields copies (``t.copy()``).
 - Character offsets point into the text as given (stored text is often NFD from PDFs), so
   highlighting wraps whole words; normalisation therefore happens per token, not on the input.
+  Compound parts carry the compound's offsets, so a match on a part marks the whole word.
+- A compound's own term always comes first and its parts follow at its position, so a document
+  with the exact compound matches more terms than one with the parts as separate words. Whoosh's
+  stock phrase node reads every token as the next word: a query parser must keep the first token
+  per position for phrases (``StackedPhrasePlugin`` in the tests), or phrases with compounds
+  find nothing.
 """
 
 from __future__ import annotations
@@ -27,27 +36,32 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
 import snowballstemmer
 from whoosh.analysis import Analyzer, Filter, Token, Tokenizer
 
+from kennisnet.search import compounds
+
 __all__ = [
     "ANALYSIS_VERSION",
     "DUTCH_STOP_WORDS",
     "STEM_OVERRIDES",
+    "DutchCompoundFilter",
     "DutchStemFilter",
     "DutchStopFilter",
     "DutchTokenizer",
     "FoldFilter",
     "dutch_analyzer",
+    "exact_analyzer",
     "fold",
     "normalise",
     "stem",
 ]
 
-ANALYSIS_VERSION: int = 1
+ANALYSIS_VERSION: int = 2
 
 # Tokens longer than this are not words (base64, hashes, glued table cells); the longest Dutch
 # compounds in the corpus ("gegevensbeschermingseffectbeoordeling") are under 40 characters.
@@ -132,6 +146,8 @@ STEM_OVERRIDES: MappingProxyType[str, str] = MappingProxyType(
         "genoten": "geniet",
         "gebrek": "gebrek",  # not "brek"/"breek" (breken)
         "gebreken": "gebrek",
+        "gegeven": "gegeven",  # a fact, data: not "geef" (geven); part of many compounds
+        "gegevens": "gegeven",
         # Irregular plurals and short-vowel singulars.
         "leden": "lid",  # not "leed" (geleden)
         "kinderen": "kind",
@@ -144,6 +160,10 @@ STEM_OVERRIDES: MappingProxyType[str, str] = MappingProxyType(
         # Stemmer disagreements between singular and plural.
         "initiatief": "initiatief",  # Snowball: "initieer", but "initiatieven" -> "initiatief"
         "plaats": "plaats",  # Snowball: "plaat" (a plate), but "plaatsen" -> "plaats"
+        # Agent nouns that members search by the activity: "mantelzorg" finds "mantelzorgers"
+        # (as a compound head, so "mantelzorger" becomes "mantel" + "zorg").
+        "zorger": "zorg",
+        "zorgers": "zorg",
     }
 )
 
@@ -208,12 +228,15 @@ def _is_stemmable(word: str) -> bool:
 def stem(word: str) -> str:
     """The index term for one word, as the analyzer makes it (uncached, stop words kept).
 
-    For code that has to predict terms without running the chain, e.g. relevance tests.
+    For code that has to predict terms without running the chain, e.g. relevance tests. For a
+    compound this is the compound's own term; its parts are further terms (``compounds.split``).
     """
     folded = fold(normalise(word))
     if not _is_stemmable(folded):
         return folded
-    return _stem_folded(folded, _new_stemmer())
+    spans = compounds.split(folded)
+    head = spans[-1][0] if spans else 0
+    return folded[:head] + _stem_folded(folded[head:], _new_stemmer())
 
 
 class DutchTokenizer(Tokenizer):
@@ -307,6 +330,73 @@ class DutchStopFilter(Filter):
                 yield t
 
 
+class DutchCompoundFilter(Filter):
+    """After each compound, its parts: "buurtnetwerken" -> "buurtnetwerken", "buurt", "netwerken".
+
+    Parts share the compound's position and offsets, and count ``PART_WEIGHT`` of a word in the
+    index, so "coöperatie" ranks a text about coöperaties above one that mentions a
+    "wijkcoöperatie". A part that is a compound itself is split
+    too ("gegevensbescherming"), and with three or more parts the runs of adjacent parts come as
+    well ("effectbeoordeling"), so a query for any sub-compound meets the long word. Every token
+    leaves with ``compound_head``, where its last part starts (0 for a plain word), which the stem
+    filter needs. The word list is loaded on first use by ``compounds``, never held here.
+    """
+
+    is_morph = True  # Whoosh skips this filter for no_morph=True (spelling suggestions).
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            t.compound_head = 0
+            text = t.text
+            if t.stopped or len(text) < _MIN_COMPOUND:
+                yield t
+                continue
+            pieces = _pieces(text)
+            if not pieces:
+                yield t
+                continue
+            # Copies first: the stem filter rewrites t in place once it is yielded.
+            extra = []
+            for piece, head in pieces[1:]:
+                token = t.copy()
+                token.text = piece
+                token.compound_head = head
+                token.boost = t.boost * PART_WEIGHT
+                extra.append(token)
+            t.compound_head = pieces[0][1]
+            yield t
+            yield from extra
+
+
+_MIN_COMPOUND = 2 * compounds.MIN_PART
+# Whoosh sums token boosts into a term's weight in a document (its term frequency for BM25).
+PART_WEIGHT = 0.5
+
+
+@lru_cache(maxsize=50_000)
+def _pieces(word: str) -> tuple[tuple[str, int], ...]:
+    """The compound, its sub-compounds and parts, each with where its last part starts.
+
+    Empty for a word that is not split. Cached: documents repeat their compounds.
+    """
+    spans = compounds.split(word)
+    if not spans:
+        return ()
+    pieces = [(word, spans[-1][0])]
+    if len(spans) > 2:
+        for i, (start, _) in enumerate(spans):
+            for j in range(i + 1, len(spans)):
+                if (i, j) != (0, len(spans) - 1):
+                    pieces.append((word[start : spans[j][1]], spans[j][0] - start))
+    for start, end in spans:
+        inner = _pieces(word[start:end])
+        pieces.extend(inner or [(word[start:end], 0)])
+    return tuple(pieces)
+
+
 class DutchStemFilter(Filter):
     """Snowball 3 Dutch stemming with ``STEM_OVERRIDES``, behind a bounded cache.
 
@@ -343,6 +433,12 @@ class DutchStemFilter(Filter):
         for t in tokens:
             if not t.stopped:
                 text = t.text
+                # A compound keeps its modifiers as written and stems its last part.
+                head = getattr(t, "compound_head", 0)
+                if head:
+                    modifiers, text = text[:head], text[head:]
+                else:
+                    modifiers = ""
                 stemmed = cache.get(text)
                 if stemmed is None:
                     if _is_stemmable(text):
@@ -354,10 +450,26 @@ class DutchStemFilter(Filter):
                     if len(cache) >= cache_size:
                         cache.clear()
                     cache[text] = stemmed
-                t.text = stemmed
+                t.text = modifiers + stemmed
             yield t
 
 
 def dutch_analyzer() -> Analyzer:
     """The analyzer for every Dutch text field; see the module docstring for the chain."""
-    return DutchTokenizer() | FoldFilter() | DutchStopFilter() | DutchStemFilter()
+    return (
+        DutchTokenizer()
+        | FoldFilter()
+        | DutchStopFilter()
+        | DutchCompoundFilter()
+        | DutchStemFilter()
+    )
+
+
+def exact_analyzer() -> Analyzer:
+    """Words as written, folded, stop words out: no compound parts, no stemming.
+
+    For an unstemmed companion field: exact forms rank above mere stem matches, and prefix
+    queries ("coöp*") expand over real words rather than stems. Its terms are exactly the
+    folded words, so ``fold(normalise(word))`` predicts them.
+    """
+    return DutchTokenizer() | FoldFilter() | DutchStopFilter()

@@ -71,12 +71,20 @@ class SearchResults:
     per_page: int
     hits: list[Hit]
     facets: dict[str, dict[str, int]]
-    suggestion: str | None = None
-    fallback: str | None = None
+    suggestion: str | None = None  # a corrected query that finds documents for this viewer
+    fallback: str | None = None  # "or" when no document had all words and any word was used
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
+
+
+@dataclass(frozen=True)
+class Completions:
+    """Autocomplete material for a prefix, already limited to what the viewer may see."""
+
+    title_ids: list[int]  # documents whose title has a word starting with the prefix
+    terms: list[str]  # index words (folded) with the prefix, most frequent first
 
 
 class SearchBackend(Protocol):
@@ -89,3 +97,7 @@ class SearchBackend(Protocol):
     def rebuild(self, docs: Iterable[IndexedDocument]) -> int: ...
 
     def indexed_ids(self) -> set[int]: ...
+
+    def more_like(self, doc_id: int, viewer: Viewer, limit: int = 5) -> list[int]: ...
+
+    def complete(self, prefix: str, viewer: Viewer, limit: int = 8) -> Completions: ...

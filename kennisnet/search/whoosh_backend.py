@@ -10,37 +10,77 @@ process that writes.
 from __future__ import annotations
 
 import fcntl
+import functools
 import html
 import json
 import logging
 import os
 import shutil
 import threading
-from collections.abc import Iterable, Iterator
+import weakref
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from whoosh import highlight, index, qparser
 from whoosh import query as wq
+from whoosh.analysis import Analyzer
+from whoosh.automata.lev import levenshtein_automaton
+from whoosh.codec.base import Automata
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.searching import Searcher
 
-from kennisnet.search.analysis import ANALYSIS_VERSION, dutch_analyzer
+from kennisnet.search.analysis import (
+    ANALYSIS_VERSION,
+    TOKEN_PATTERN,
+    DutchStopFilter,
+    DutchTokenizer,
+    FoldFilter,
+    dutch_analyzer,
+    fold,
+    normalise,
+    stem,
+)
 from kennisnet.search.base import (
     FACETS,
+    Completions,
     Hit,
     IndexedDocument,
     SearchQuery,
     SearchResults,
+    Viewer,
 )
 
+try:
+    from kennisnet.search.analysis import exact_analyzer
+except ImportError:  # until analysis.py provides it: the Dutch chain without stemming
+
+    def exact_analyzer() -> Analyzer:
+        return DutchTokenizer() | FoldFilter() | DutchStopFilter()
+
+
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Bump when the schema or the analysis changes: a different version means "rebuild".
-SCHEMA_VERSION = f"1.{ANALYSIS_VERSION}"
+# 2: unstemmed companion fields (title_exact, body_exact).
+SCHEMA_VERSION = f"2.{ANALYSIS_VERSION}"
 INDEX_NAME = "kennisnet"
 SNIPPET_CHARS = 240
 TEXT_FIELDS = ("title", "summary", "body", "theme_names", "type_name", "organisation_name")
+# Unstemmed copies: a document with the very form the member typed outscores one that only
+# shares the stem. They never change which documents match (an exact match implies a stemmed
+# one), only the order. Boosts are query-time, so tuning them needs no reindex.
+EXACT_BOOSTS = {"title_exact": 3.0, "body_exact": 1.0}
+EXACT_FIELDS = tuple(EXACT_BOOSTS)
+MAX_IDLE_SEARCHERS = 8
+# Spelling: words shorter than this are left alone (too many neighbours at edit distance 1).
+MIN_CORRECTABLE = 4
+MORE_LIKE_TEXT_CHARS = 8_000  # key terms from the title, summary and the start
+MORE_LIKE_TERMS = 12
+MIN_PREFIX = 2
+MAX_PREFIX_TERMS = 2_000  # lexicon entries looked at for one autocomplete prefix
 FIELD_FOR_FILTER = {
     "theme": "themes",
     "type": "type",
@@ -52,11 +92,15 @@ FIELD_FOR_FILTER = {
 
 def make_schema() -> Schema:
     dutch = dutch_analyzer()
+    exact = exact_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
         title=TEXT(analyzer=dutch, field_boost=3.0, stored=True),
         summary=TEXT(analyzer=dutch, field_boost=1.5, stored=True, chars=True),
         body=TEXT(analyzer=dutch, stored=True, chars=True),
+        # Not stored: snippets come from "body", whose stemmed terms cover every exact match.
+        title_exact=TEXT(analyzer=exact),
+        body_exact=TEXT(analyzer=exact),  # summary and body
         theme_names=TEXT(analyzer=dutch, field_boost=2.0),
         type_name=TEXT(analyzer=dutch),
         organisation_name=TEXT(analyzer=dutch),
@@ -84,6 +128,39 @@ class MarkFormatter(highlight.Formatter):
         return html.escape(text)
 
 
+class _Pooled:
+    """A searcher lent to one thread at a time; ``_cached`` keeps per-reader data on it."""
+
+    __slots__ = ("generation", "searcher")
+
+    def __init__(self, searcher: Searcher, generation: str) -> None:
+        self.searcher = searcher
+        self.generation = generation
+
+    def refresh(self, ix: index.FileIndex) -> None:
+        # Not Searcher.refresh(): it reuses segment readers by segment id, so deletions
+        # committed to an existing segment (an updated document) stay invisible.
+        if not self.searcher.up_to_date():
+            self.searcher.close()
+            self.searcher = ix.searcher()
+
+
+def _cached(searcher: Searcher, key: object, compute: Callable[[], T]) -> T:
+    """Data derived from this searcher's reader, computed once (searchers are never shared
+    between threads, and a new reader comes with a new searcher)."""
+    cache = searcher.__dict__.setdefault("_kennisnet_cache", {})
+    try:
+        return cache[key]
+    except KeyError:
+        value = cache[key] = compute()
+        return value
+
+
+def _close_all(idle: list[_Pooled]) -> None:
+    while idle:
+        idle.pop().searcher.close()
+
+
 class WhooshBackend:
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
@@ -91,6 +168,17 @@ class WhooshBackend:
         self._ix: index.FileIndex | None = None
         self._ix_generation: str | None = None
         self._held = threading.local()
+        # Opening a searcher reads every segment's metadata (~ms); idle ones are kept, one per
+        # concurrent request at most, and refreshed when a write has committed.
+        self._idle: list[_Pooled] = []
+        weakref.finalize(self, _close_all, self._idle)
+
+    def close(self) -> None:
+        """Close the idle searchers (they are also closed when the backend is collected)."""
+        with self._lock:
+            idle = list(self._idle)
+            self._idle.clear()
+        _close_all(idle)
 
     # -- generations -------------------------------------------------------------------
     @property
@@ -147,6 +235,9 @@ class WhooshBackend:
         return generation
 
     def _open(self) -> index.FileIndex:
+        return self._open_current()[0]
+
+    def _open_current(self) -> tuple[index.FileIndex, str]:
         generation = self._read_current()
         if generation is None:
             with self._write_lock():
@@ -158,7 +249,7 @@ class WhooshBackend:
             if self._ix is None or self._ix_generation != generation:
                 self._ix = index.open_dir(str(self.directory / generation), indexname=INDEX_NAME)
                 self._ix_generation = generation
-            return self._ix
+            return self._ix, generation
 
     @contextmanager
     def _write_lock(self) -> Iterator[None]:
@@ -181,12 +272,42 @@ class WhooshBackend:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     @contextmanager
-    def _searcher(self) -> Iterator[Searcher]:
-        searcher = self._open().searcher()
+    def _pooled(self) -> Iterator[_Pooled]:
+        ix, generation = self._open_current()
+        pooled = None
+        stale: list[_Pooled] = []
+        with self._lock:
+            while self._idle:
+                candidate = self._idle.pop()
+                if candidate.generation == generation:
+                    pooled = candidate
+                    break
+                stale.append(candidate)
+        _close_all(stale)
+        if pooled is None:
+            pooled = _Pooled(ix.searcher(), generation)
+        else:
+            try:
+                pooled.refresh(ix)
+            except Exception:  # e.g. files of a swapped-out generation: start afresh
+                log.debug("searcher refresh failed; opening a new one", exc_info=True)
+                pooled.searcher.close()
+                pooled = _Pooled(ix.searcher(), generation)
         try:
-            yield searcher
-        finally:
-            searcher.close()
+            yield pooled
+        except BaseException:
+            pooled.searcher.close()
+            raise
+        with self._lock:
+            if generation == self._ix_generation and len(self._idle) < MAX_IDLE_SEARCHERS:
+                self._idle.append(pooled)
+                return
+        pooled.searcher.close()
+
+    @contextmanager
+    def _searcher(self) -> Iterator[Searcher]:
+        with self._pooled() as pooled:
+            yield pooled.searcher
 
     # -- writes ------------------------------------------------------------------------
     def index(self, docs: Iterable[IndexedDocument]) -> None:
@@ -254,53 +375,100 @@ class WhooshBackend:
 
     # -- reads -------------------------------------------------------------------------
     def search(self, query: SearchQuery) -> SearchResults:
+        """Matching, totals and facets work on sets of document numbers: the visibility set
+        and each facet value's documents are read once per reader and intersected in C,
+        instead of Whoosh running And(text, filter) matchers again for every count."""
         with self._searcher() as searcher:
-            text_query = self._parse(query.text, searcher)
-            base_filters = _visibility_filter(query)
-            facet_filters = {
-                name: _any_of(FIELD_FOR_FILTER[name], values)
+            text_query = self._parse(query.text, searcher, qparser.AndGroup)
+            visible = self._visible_docs(searcher, query.viewer)
+            selected = {
+                name: self._docs_with_any(searcher, FIELD_FOR_FILTER[name], values)
                 for name, values in query.filters.items()
                 if values and name in FIELD_FOR_FILTER
             }
-            all_filters = _and([base_filters, *facet_filters.values()])
-            sortedby = None
-            reverse = False
-            if query.sort == "newest" or text_query is None:
-                sortedby, reverse = "created", True
-            effective = text_query or wq.Every()
-            page = searcher.search_page(
-                effective,
-                max(1, query.page),
-                pagelen=query.per_page,
-                filter=all_filters,
-                sortedby=sortedby,
-                reverse=reverse,
-                terms=text_query is not None,
-            )
-            page.results.formatter = MarkFormatter()
-            page.results.fragmenter = highlight.ContextFragmenter(maxchars=200, surround=60)
-            hits = [
-                Hit(
-                    id=int(hit["id"]),
-                    score=float(hit.score or 0.0),
-                    snippet=_snippet(hit, text_query is not None),
+            allowed = _intersect(visible, *selected.values())
+            matched = self._matching(searcher, text_query)
+            fallback = None
+            if text_query is not None and matched.isdisjoint(allowed):
+                # No document has every word: show those with any of them, and say so.
+                any_query = self._parse(query.text, searcher, qparser.OrGroup)
+                if any_query is not None and any_query != text_query:
+                    any_matched = self._matching(searcher, any_query)
+                    if not any_matched.isdisjoint(allowed):
+                        text_query, matched, fallback = any_query, any_matched, "or"
+            found = allowed & matched  # a set: Whoosh takes sets, not frozensets, as filters
+            total = len(found)
+            pages = max(1, -(-total // query.per_page))
+            pagenum = min(max(1, query.page), pages)
+            offset = (pagenum - 1) * query.per_page
+            hits: list[Hit] = []
+            if found:
+                newest = query.sort == "newest" or text_query is None
+                results = searcher.search(
+                    text_query or wq.Every(),
+                    limit=offset + query.per_page,
+                    filter=found,
+                    sortedby="created" if newest else None,
+                    reverse=newest,
+                    terms=text_query is not None,
                 )
-                for hit in page
-            ]
-            facets = self._facets(searcher, effective, base_filters, facet_filters)
+                results.formatter = MarkFormatter()
+                # Pinpoint: fragments from the character offsets stored in the postings
+                # (body and summary have chars=True), so the text is not analysed again.
+                results.fragmenter = highlight.PinpointFragmenter(
+                    maxchars=200, surround=60, autotrim=True
+                )
+                hits = [
+                    Hit(
+                        id=int(hit["id"]),
+                        score=float(hit.score or 0.0),
+                        snippet=_snippet(hit, text_query is not None),
+                    )
+                    for hit in results[offset : offset + query.per_page]
+                ]
+            facets = self._facets(searcher, matched & visible, selected)
+            suggestion = None
+            if text_query is not None:
+                filters = _and([_visibility(query.viewer), *self._filter_queries(query)])
+                suggestion = self._suggest(searcher, query.text, query.viewer, filters)
             return SearchResults(
-                total=page.total,
-                page=page.pagenum,
+                total=total,
+                page=pagenum,
                 per_page=query.per_page,
                 hits=hits,
                 facets=facets,
+                suggestion=suggestion,
+                fallback=fallback,
             )
 
-    def _parse(self, text: str, searcher: Searcher) -> wq.Query | None:
+    @staticmethod
+    def _filter_queries(query: SearchQuery) -> list[wq.Query]:
+        return [
+            _any_of(FIELD_FOR_FILTER[name], values)
+            for name, values in query.filters.items()
+            if values and name in FIELD_FOR_FILTER
+        ]
+
+    @staticmethod
+    def _matching(searcher: Searcher, text_query: wq.Query | None) -> frozenset[int]:
+        if text_query is None:
+            return _cached(searcher, "all", lambda: frozenset(searcher.reader().all_doc_ids()))
+        return _docset(searcher, text_query)
+
+    def _docs_with_any(self, searcher: Searcher, field: str, values: tuple[str, ...]) -> set[int]:
+        postings = dict(self._value_postings(searcher, field))
+        out: set[int] = set()
+        for value in values:
+            out.update(postings.get(value, ()))
+        return out
+
+    def _parse(
+        self, text: str, searcher: Searcher, group: type = qparser.AndGroup
+    ) -> wq.Query | None:
         text = (text or "").strip()
         if not text:
             return None
-        parser = _parser(searcher.schema)
+        parser = _cached(searcher, ("parser", group), lambda: _parser(searcher.schema, group))
         try:
             parsed = parser.parse(text)
         except Exception:  # user text is never allowed to break a search
@@ -311,39 +479,204 @@ class WhooshBackend:
         return parsed
 
     def _facets(
-        self,
-        searcher: Searcher,
-        text_query: wq.Query,
-        base_filters: wq.Query,
-        facet_filters: dict[str, wq.Query],
+        self, searcher: Searcher, visible_matches: frozenset[int], selected: dict[str, set[int]]
     ) -> dict[str, dict[str, int]]:
         """Disjunctive facet counts: each facet is counted with every filter but its own.
 
         That way the count next to a value is the number of results the user gets when
         adding that value (values of one facet combine with OR, facets with AND).
         """
-        reader = searcher.reader()
-        result_sets: dict[frozenset[str], set[int]] = {}
         counts: dict[str, dict[str, int]] = {}
         for name in FACETS:
-            others = frozenset(n for n in facet_filters if n != name)
-            if others not in result_sets:
-                filt = _and([base_filters, *(facet_filters[n] for n in others)])
-                result_sets[others] = set(searcher.docs_for_query(_and([text_query, filt])))
-            docnums = result_sets[others]
-            field = FIELD_FOR_FILTER[name]
+            docnums = _intersect(visible_matches, *(v for n, v in selected.items() if n != name))
             values: dict[str, int] = {}
             if docnums:
-                for term in reader.lexicon(field):
-                    value = term.decode("utf-8")
-                    if not value:
-                        continue
-                    postings = reader.postings(field, term)
-                    count = sum(1 for d in postings.all_ids() if d in docnums)
+                for value, postings in self._value_postings(searcher, FIELD_FOR_FILTER[name]):
+                    count = len(postings & docnums)
                     if count:
                         values[value] = count
             counts[name] = dict(sorted(values.items(), key=lambda kv: (-kv[1], kv[0])))
         return counts
+
+    @staticmethod
+    def _value_postings(searcher: Searcher, field: str) -> list[tuple[str, frozenset[int]]]:
+        """Each value of a facet field with its documents, read once per reader."""
+
+        def compute() -> list[tuple[str, frozenset[int]]]:
+            reader = searcher.reader()
+            out = []
+            for term in reader.lexicon(field):
+                value = term.decode("utf-8")
+                if value:
+                    out.append((value, frozenset(reader.postings(field, term).all_ids())))
+            return out
+
+        return _cached(searcher, ("values", field), compute)
+
+    @staticmethod
+    def _visible_docs(searcher: Searcher, viewer: Viewer) -> frozenset[int]:
+        return _cached(
+            searcher,
+            ("visible", viewer.sees_members_only),
+            lambda: frozenset(searcher.docs_for_query(_visibility(viewer))),
+        )
+
+    def _visible_frequency(
+        self, searcher: Searcher, field: str, word: str, viewer: Viewer, limit: int = 1_000
+    ) -> int:
+        """Documents the viewer may see that hold ``word`` (counted up to ``limit``)."""
+        reader = searcher.reader()
+        if (field, word) not in reader:
+            return 0
+        visible = self._visible_docs(searcher, viewer)
+        count = 0
+        for docnum in reader.postings(field, word).all_ids():
+            if docnum in visible:
+                count += 1
+                if count >= limit:
+                    break
+        return count
+
+    # -- did you mean --------------------------------------------------------------------
+    def _suggest(
+        self, searcher: Searcher, text: str, viewer: Viewer, filters: wq.Query
+    ) -> str | None:
+        """A corrected query, or None. Only words in documents this viewer may see are
+        offered, and only a correction that finds documents under ``filters`` is returned,
+        so a suggestion never reveals a word from a document the viewer cannot open."""
+        analyzer = searcher.schema["body_exact"].analyzer
+        # Whoosh reuses one token object for a stream: copy what is needed while iterating.
+        tokens = [
+            (t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True, mode="query")
+        ]
+        replacements: list[tuple[int, int, str]] = []
+        for word, start, end in tokens:
+            if self._known(searcher, word, viewer):
+                continue
+            better = self._correction(searcher, word, viewer)
+            if better is None:
+                return None
+            replacements.append((start, end, better))
+        if not replacements:
+            return None
+        corrected = text
+        for start, end, better in reversed(replacements):
+            corrected = corrected[:start] + better + corrected[end:]
+        corrected = " ".join(corrected.split())
+        # It must find documents the way a search would: all words, or else any of them.
+        for group in (qparser.AndGroup, qparser.OrGroup):
+            check = self._parse(corrected, searcher, group)
+            if check is not None and _finds_any(searcher, _and([check, filters])):
+                return corrected
+        return None
+
+    def _known(self, searcher: Searcher, word: str, viewer: Viewer) -> bool:
+        """The word, or the stem of the whole word, is in a document the viewer may see.
+
+        The whole word's stem, not the analyzer's output: a compound part of a misspelled
+        word ("mantel" in "mantelzorgr") must not make it look known.
+        """
+        if len(word) < MIN_CORRECTABLE or not word.isalpha():
+            return True
+        if any(self._visible_frequency(searcher, f, word, viewer, 1) for f in EXACT_FIELDS):
+            return True
+        whole = stem(word)
+        return any(self._visible_frequency(searcher, f, whole, viewer, 1) for f in TEXT_FIELDS)
+
+    def _correction(self, searcher: Searcher, word: str, viewer: Viewer) -> str | None:
+        """The closest visible word (edit distance 1, else 2), the most frequent on a tie."""
+        reader = searcher.reader()
+        for maxdist in (1, 2) if len(word) >= 6 else (1,):
+            best: tuple[int, str] | None = None
+            for field in EXACT_FIELDS:
+                for candidate in _terms_within(reader, field, word, maxdist):
+                    if candidate == word or not candidate.isalpha():
+                        continue
+                    frequency = sum(
+                        self._visible_frequency(searcher, f, candidate, viewer)
+                        for f in EXACT_FIELDS
+                    )
+                    if frequency and (best is None or (frequency, candidate) > best):
+                        best = (frequency, candidate)
+            if best is not None:
+                return best[1]
+        return None
+
+    # -- more like this ------------------------------------------------------------------
+    def more_like(self, doc_id: int, viewer: Viewer, limit: int = 5) -> list[int]:
+        """Ids of documents sharing the key terms of ``doc_id``, visible to ``viewer``."""
+        with self._searcher() as searcher:
+            docnum = searcher.document_number(id=str(doc_id))
+            if docnum is None:
+                return []
+            stored = searcher.stored_fields(docnum)
+            text = "\n".join(stored.get(name) or "" for name in ("title", "summary", "body"))[
+                :MORE_LIKE_TEXT_CHARS
+            ]
+            if not text.strip():
+                return []
+            results = searcher.more_like(
+                docnum,
+                "body",
+                text=text,
+                top=limit + 1,
+                numterms=MORE_LIKE_TERMS,
+                filter=set(self._visible_docs(searcher, viewer)),
+            )
+            ids = [int(hit["id"]) for hit in results]
+        return [i for i in ids if i != doc_id][:limit]
+
+    # -- autocomplete --------------------------------------------------------------------
+    def complete(self, prefix: str, viewer: Viewer, limit: int = 8) -> Completions:
+        """Titles and words starting with the last word typed, from visible documents.
+
+        Earlier words typed narrow the titles ("buurt moes" finds titles with "buurt" and a
+        word starting "moes"); the word list only looks at the last one.
+        """
+        words = _prefix_words(prefix)
+        if not words or len(words[-1]) < MIN_PREFIX:
+            return Completions(title_ids=[], terms=[])
+        *before, last = words
+        with self._searcher() as searcher:
+            analyzer = searcher.schema["title_exact"].analyzer
+            complete_words = [t.text for t in analyzer(" ".join(before), mode="query")]
+            title_query = _and(
+                [
+                    *(wq.Term("title_exact", w) for w in complete_words),
+                    wq.Prefix("title_exact", last),
+                ]
+            )
+            # As sets (a short prefix expands to thousands of words), newest first.
+            reader = searcher.reader()
+            matches = _docset(searcher, title_query.simplify(reader))
+            docnums = matches & self._visible_docs(searcher, viewer)
+            created = reader.column_reader("created")
+            newest = sorted(docnums, key=lambda d: created[d], reverse=True)[:limit]
+            title_ids = [int(searcher.stored_fields(d)["id"]) for d in newest]
+            terms = self._frequent_terms(searcher, last, viewer, limit)
+        return Completions(title_ids=title_ids, terms=terms)
+
+    def _frequent_terms(
+        self, searcher: Searcher, prefix: str, viewer: Viewer, limit: int
+    ) -> list[str]:
+        reader = searcher.reader()
+        frequency: dict[str, int] = {}
+        for field in EXACT_FIELDS:
+            for n, (term, info) in enumerate(reader.iter_prefix(field, prefix)):
+                if n >= MAX_PREFIX_TERMS:
+                    break
+                word = term.decode("utf-8") if isinstance(term, bytes) else term
+                if word.isalpha() and len(word) > len(prefix):
+                    frequency[word] = frequency.get(word, 0) + info.doc_frequency()
+        ranked = sorted(frequency, key=lambda w: (-frequency[w], w))
+        out = []
+        for word in ranked:
+            # The index counts every document; only words the viewer could find are offered.
+            if any(self._visible_frequency(searcher, f, word, viewer, 1) for f in EXACT_FIELDS):
+                out.append(word)
+                if len(out) >= limit:
+                    break
+        return out
 
 
 def _fields(doc: IndexedDocument) -> dict[str, object]:
@@ -352,6 +685,8 @@ def _fields(doc: IndexedDocument) -> dict[str, object]:
         "title": doc.title,
         "summary": doc.summary,
         "body": doc.body,
+        "title_exact": doc.title,
+        "body_exact": f"{doc.summary}\n{doc.body}",
         "theme_names": " ".join(doc.theme_names),
         "type_name": doc.type_name,
         "organisation_name": doc.organisation_name,
@@ -366,8 +701,79 @@ def _fields(doc: IndexedDocument) -> dict[str, object]:
     }
 
 
-def _parser(schema: Schema) -> qparser.QueryParser:
-    parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema, group=qparser.AndGroup)
+class StackedPhrasePlugin(qparser.PhrasePlugin):
+    """Whoosh's phrase syntax, but one word per position: a compound, not its parts too.
+
+    The Dutch analyzer stacks a compound's parts on the compound's own position; Whoosh's
+    phrase node would read each of them as the next word, and no phrase holding a compound
+    would ever match.
+    """
+
+    class PhraseNode(qparser.PhrasePlugin.PhraseNode):
+        def query(self, parser: qparser.QueryParser):  # type: ignore[no-untyped-def]
+            fieldname = self.fieldname or parser.fieldname
+            words: list[str] = []
+            char_ranges: list[tuple[int, int]] = []
+            last_pos = None
+            tokens = parser.schema[fieldname].tokenize(
+                self.text, mode="query", chars=True, positions=True
+            )
+            for t in tokens:
+                if t.pos != last_pos:
+                    last_pos = t.pos
+                    words.append(t.text)
+                    start = self.textstartchar
+                    char_ranges.append((start + t.startchar, start + t.endchar))
+            query = parser.phraseclass(
+                fieldname, words, slop=self.slop, boost=self.boost, char_ranges=char_ranges
+            )
+            return qparser.attach(query, self)
+
+    class PhraseTagger(qparser.PhrasePlugin.PhraseTagger):
+        def create(self, parser: qparser.QueryParser, match):  # type: ignore[no-untyped-def]
+            node = super().create(parser, match)
+            return StackedPhrasePlugin.PhraseNode(node.text, node.textstartchar, node.slop)
+
+
+class CompoundAwareParser(qparser.QueryParser):
+    """A compound in the query matches the compound itself, or all of its parts.
+
+    So "buurtinitiatief" also finds "initiatief in de buurt", ranked below documents with the
+    compound itself (those match both sides of the Or).
+    """
+
+    def term_query(  # type: ignore[no-untyped-def]
+        self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True
+    ):
+        if not (self.schema and fieldname in self.schema and tokenize):
+            return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+        field = self.schema[fieldname]
+        if field.self_parsing():
+            return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+        tokens = [
+            (t.pos, t.text)
+            for t in field.tokenize(text, mode="query", positions=True, removestops=removestops)
+        ]
+        if len(tokens) < 2 or len({pos for pos, _ in tokens}) != 1:
+            return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+        whole, *parts = list(dict.fromkeys(word for _, word in tokens))
+        # Sub-compounds of long words are left out: the leaves carry the meaning.
+        leaves = [p for p in parts if not any(q != p and q in p for q in parts)] or parts
+        if not leaves:
+            return termclass(fieldname, whole, boost=boost)
+        return wq.Or(
+            [
+                termclass(fieldname, whole, boost=boost),
+                wq.And([termclass(fieldname, leaf, boost=boost) for leaf in leaves]),
+            ]
+        )
+
+
+def _parser(schema: Schema, group: type = qparser.AndGroup) -> qparser.QueryParser:
+    parser = CompoundAwareParser(None, schema, group=group)
+    parser.add_plugin(
+        qparser.MultifieldPlugin([*TEXT_FIELDS, *EXACT_FIELDS], fieldboosts=EXACT_BOOSTS)
+    )
     # Users type words and phrases; field names, wildcards, ranges and boosts in their
     # text would expose the engine's syntax (and members-only fields) to them.
     for plugin in (
@@ -375,8 +781,10 @@ def _parser(schema: Schema) -> qparser.QueryParser:
         qparser.WildcardPlugin,
         qparser.RangePlugin,
         qparser.BoostPlugin,
+        qparser.PhrasePlugin,
     ):
         parser.remove_plugin_class(plugin)
+    parser.add_plugin(StackedPhrasePlugin())
     return parser
 
 
@@ -391,10 +799,69 @@ def _plain_words(text: str, parser: qparser.QueryParser) -> wq.Query | None:
     return None if parsed is wq.NullQuery else parsed
 
 
+def _terms_within(reader, field: str, word: str, maxdist: int) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """Index words within ``maxdist`` edits sharing the first letter.
+
+    Per segment, with one automaton for all segments and fields: the multi-segment reader's
+    own ``terms_within`` computes the distance to every word with that first letter instead.
+    """
+    dfa = _levenshtein_dfa(word, maxdist)
+    seen: set[str] = set()
+    for leaf, _offset in reader.leaf_readers():
+        if field not in leaf.indexed_field_names():
+            continue
+        for candidate in Automata.find_matches(dfa, leaf.cursor(field)):
+            if candidate not in seen:
+                seen.add(candidate)
+                yield candidate
+
+
+@functools.lru_cache(maxsize=512)
+def _levenshtein_dfa(word: str, maxdist: int):  # type: ignore[no-untyped-def]
+    return levenshtein_automaton(word, maxdist, prefix=1).to_dfa()
+
+
+def _finds_any(searcher: Searcher, q: wq.Query) -> bool:
+    return next(iter(searcher.docs_for_query(q)), None) is not None
+
+
+def _prefix_words(text: str) -> list[str]:
+    """Folded words of an autocomplete prefix; stop words kept ("de" may start "dementie")."""
+    return [fold(normalise(w)) for w in TOKEN_PATTERN.findall(text or "")][:10]
+
+
 def _visibility_filter(query: SearchQuery) -> wq.Query:
-    if query.viewer.sees_members_only:
+    return _visibility(query.viewer)
+
+
+def _visibility(viewer: Viewer) -> wq.Query:
+    if viewer.sees_members_only:
         return wq.Or([wq.Term("visibility", "public"), wq.Term("visibility", "members")])
     return wq.Term("visibility", "public")
+
+
+def _docset(searcher: Searcher, q: wq.Query) -> frozenset[int]:
+    """The documents matching ``q``, from postings as sets for the word queries the parser
+    builds (And/Or of Terms); anything else (phrases) through Whoosh's matchers. May include
+    deleted documents: callers intersect with the visibility set, which never does."""
+    if isinstance(q, wq.Term):
+        reader = searcher.reader()
+        if (q.fieldname, q.text) not in reader:
+            return frozenset()
+        return frozenset(reader.postings(q.fieldname, q.text).all_ids())
+    if type(q) is wq.Or:
+        return frozenset().union(*(_docset(searcher, sub) for sub in q.subqueries))
+    if type(q) is wq.And:
+        parts = sorted((_docset(searcher, sub) for sub in q.subqueries), key=len)
+        return frozenset(parts[0].intersection(*parts[1:])) if parts else frozenset()
+    return frozenset(searcher.docs_for_query(q))
+
+
+def _intersect(first: frozenset[int] | set[int], *others: frozenset[int] | set[int]) -> set[int]:
+    result = set(first)
+    for other in sorted(others, key=len):
+        result &= other
+    return result
 
 
 def _any_of(field: str, values: tuple[str, ...]) -> wq.Query:

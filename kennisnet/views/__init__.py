@@ -2,18 +2,42 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, g
-from flask_babel import get_locale
-from flask_login import current_user
+import logging
 
-from kennisnet.extensions import db, login_manager
+from flask import Flask, Response, abort, g, request
+from flask_babel import get_locale
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+from limits import parse
+
+from kennisnet.extensions import db, limiter, login_manager
 from kennisnet.models import User
+
+log = logging.getLogger(__name__)
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+# Wrong API tokens per client IP. Tokens are 256-bit random, so this is about noise and cost
+# (each guess is a database lookup) more than about the odds of a hit.
+FAILED_TOKEN_LIMIT = parse("20 per minute")
+
+
+def _bearer_token(req) -> str | None:  # type: ignore[no-untyped-def]
+    scheme, _, token = req.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def _refuse_throttled_tokens() -> None:
+    """Before any user loading: a client that guessed wrong too often gets 429, unchecked."""
+    if _bearer_token(request) is None:
+        return
+    if not limiter.limiter.test(FAILED_TOKEN_LIMIT, "api-token", get_remote_address()):
+        abort(429)
 
 
 @login_manager.user_loader
@@ -24,15 +48,17 @@ def _load_user(user_id: str) -> User | None:
 
 @login_manager.request_loader
 def _load_user_from_token(req) -> User | None:  # type: ignore[no-untyped-def]
-    header = req.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = _bearer_token(req)
+    if token is None:
         return None
     from kennisnet.accounts import user_for_token
 
-    user = user_for_token(token.strip())
+    user = user_for_token(token)
     if user is not None:
         g.auth_via_token = True
+    elif not g.get("token_failure_counted"):
+        g.token_failure_counted = True
+        limiter.limiter.hit(FAILED_TOKEN_LIMIT, "api-token", get_remote_address())
     return user
 
 
@@ -41,21 +67,39 @@ def _security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
-    if current_user and getattr(current_user, "is_authenticated", False):
+    try:
+        signed_in = bool(getattr(current_user, "is_authenticated", False))
+    except Exception:  # the user could not be loaded (the 500 page): assume the worst
+        log.warning("could not load the current user for the cache header", exc_info=True)
+        signed_in = True
+    if signed_in or request.headers.get("Authorization"):
         # Pages of a logged-in member may show members-only text: keep them out of caches.
         response.headers.setdefault("Cache-Control", "private, no-store")
     return response
 
 
 def register_blueprints(app: Flask) -> None:
-    from kennisnet.views import admin, api, auth, documents, errors, search
+    from kennisnet.views import (  # api_curation adds its routes to the api blueprint
+        account,
+        admin,
+        api,
+        api_curation,  # noqa: F401
+        auth,
+        documents,
+        errors,
+        network,
+        search,
+    )
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(network.bp)
+    app.register_blueprint(account.bp)
     app.register_blueprint(api.bp)
     errors.init_app(app)
+    app.before_request(_refuse_throttled_tokens)
     app.after_request(_security_headers)
 
     @app.context_processor

@@ -17,7 +17,8 @@ from kennisnet import curation
 from kennisnet.documents import can_edit, delete_document, get_visible
 from kennisnet.errors import DomainError, Forbidden, InvalidInput
 from kennisnet.extensions import csrf
-from kennisnet.finding import find, found_json, parse_query
+from kennisnet.fields import fields_json
+from kennisnet.finding import completions, find, found_json, parse_query
 from kennisnet.ingest import Metadata, ingest_document
 from kennisnet.models import Document, Visibility
 from kennisnet.views.documents import send_document_file
@@ -66,6 +67,7 @@ def document_json(doc: Document) -> dict[str, Any]:
         }
         if current
         else None,
+        "fields": fields_json(doc),
         "uploader": doc.uploader.name if doc.uploader else None,
         "created_at": doc.created_at.isoformat() + "Z",
         "updated_at": doc.updated_at.isoformat() + "Z",
@@ -80,6 +82,11 @@ def search():  # type: ignore[no-untyped-def]
     return jsonify(found_json(find(query, current_user)))
 
 
+@bp.get("/autocomplete")
+def autocomplete():  # type: ignore[no-untyped-def]
+    return jsonify(completions(request.args.get("q", ""), current_user))
+
+
 def _year(raw: str | None) -> int | None:
     if raw in (None, ""):
         return None
@@ -87,6 +94,11 @@ def _year(raw: str | None) -> int | None:
         return int(raw)
     except ValueError:
         raise InvalidInput(_l("Het jaar moet een getal zijn, zoals 2025."), field="year") from None
+
+
+STANDARD_FORM_FIELDS = frozenset(
+    {"title", "summary", "type", "theme", "visibility", "organisation", "region", "year"}
+)
 
 
 @bp.post("/documents")
@@ -104,6 +116,8 @@ def upload():  # type: ignore[no-untyped-def]
         organisation=form.get("organisation", ""),
         region=form.get("region", ""),
         year=_year(form.get("year")),
+        # Type-specific fields travel as form fields of their own names ("deadline", ...).
+        extra={k: v for k, v in form.items() if k not in STANDARD_FORM_FIELDS},
     )
     doc = ingest_document(storage.stream, storage.filename, meta, current_user)
     response = jsonify(document_json(doc))
@@ -133,12 +147,8 @@ def remove(document_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/themes")
 def themes():  # type: ignore[no-untyped-def]
-    return jsonify(
-        [
-            {"slug": t.slug, "name": t.name, "description": t.description}
-            for t in curation.themes_in_order()
-        ]
-    )
+    """The theme tree, with document counts as the caller may see them."""
+    return jsonify(curation.theme_tree_json(current_user))
 
 
 @bp.get("/types")

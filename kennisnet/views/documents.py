@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from kennisnet.documents import can_edit, delete_document, get_visible, update_document
-from kennisnet.errors import DomainError
+from kennisnet import audit, curation
+from kennisnet.documents import (
+    TRASH_DAYS,
+    bulk_update,
+    can_edit,
+    delete_document,
+    get_trashed,
+    get_visible,
+    metadata_of,
+    restore_document,
+    trashed_documents,
+    update_document,
+)
+from kennisnet.errors import DomainError, InvalidInput
+from kennisnet.fields import display_values
+from kennisnet.finding import similar_documents
 from kennisnet.forms import DocumentForm, UploadForm
-from kennisnet.ingest import DuplicateUpload, file_store, ingest_document
-from kennisnet.models import Document
+from kennisnet.ingest import DuplicateUpload, Metadata, file_store, ingest_document
+from kennisnet.models import Document, Theme
+from kennisnet.suggestions import suggest_themes
+from kennisnet.views.auth import safe_next
 
 bp = Blueprint("documents", __name__)
 PREVIEW_CHARS = 3000
@@ -63,13 +80,43 @@ def upload():  # type: ignore[no-untyped-def]
 def detail(document_id: int):  # type: ignore[no-untyped-def]
     doc = get_visible(document_id, current_user)
     text = (doc.file.extracted_text or "") if doc.file else ""
+    editable = can_edit(current_user, doc)
+    curator = bool(getattr(current_user, "is_curator", False))
     return render_template(
         "documents/detail.html",
         doc=doc,
         preview=text[:PREVIEW_CHARS],
         preview_truncated=len(text) > PREVIEW_CHARS,
-        editable=can_edit(current_user, doc),
+        editable=editable,
+        similar=similar_documents(doc, current_user),
+        fields=display_values(doc),
+        # The history names who changed what: for the uploader and the editors only.
+        history=audit.events(document_id=doc.id, limit=50) if editable or curator else [],
+        suggested=_suggested_themes(doc, text) if editable else [],
     )
+
+
+def _suggested_themes(doc: Document, text: str) -> list[Theme]:
+    slugs = suggest_themes(
+        text or f"{doc.title} {doc.summary}",
+        exclude_document=doc.id,
+        already=tuple(t.slug for t in doc.themes),
+    )
+    by_slug = {t.slug: t for t in curation.themes_in_order()}
+    return [by_slug[s] for s in slugs if s in by_slug]
+
+
+@bp.post("/documenten/<int:document_id>/themas-toevoegen")
+@login_required
+def add_themes(document_id: int):  # type: ignore[no-untyped-def]
+    """The member confirms suggested themes; they are added to the ones it has."""
+    doc = get_visible(document_id, current_user)
+    if not can_edit(current_user, doc):
+        abort(403)
+    wanted = tuple(dict.fromkeys([*(t.slug for t in doc.themes), *request.form.getlist("themes")]))
+    update_document(doc, Metadata(**{**metadata_of(doc), "themes": wanted}), current_user)
+    flash(_("De thema's zijn toegevoegd."), "success")
+    return redirect(url_for("documents.detail", document_id=doc.id))
 
 
 def send_document_file(doc: Document):  # type: ignore[no-untyped-def]
@@ -116,14 +163,70 @@ def edit(document_id: int):  # type: ignore[no-untyped-def]
             flash(_("De wijzigingen zijn opgeslagen."), "success")
             return redirect(url_for("documents.detail", document_id=doc.id))
     status = 400 if form.errors else 200
-    return render_template("documents/edit.html", form=form, doc=doc), status
+    return render_template(
+        "documents/edit.html",
+        form=form,
+        doc=doc,
+        field_values={v.field.key: v.value for v in doc.field_values},
+    ), status
 
 
 @bp.post("/documenten/<int:document_id>/verwijderen")
 @login_required
 def delete(document_id: int):  # type: ignore[no-untyped-def]
     doc = get_visible(document_id, current_user)
-    title = doc.title
     delete_document(doc, current_user)
-    flash(_("Het document ‘%(title)s’ is verwijderd.", title=title), "success")
+    flash(
+        _(
+            "‘%(title)s’ staat nu in de prullenbak. U kunt het daar %(days)s dagen lang "
+            "terugzetten.",
+            title=doc.title,
+            days=TRASH_DAYS,
+        ),
+        "success",
+    )
     return redirect(url_for("search.index"))
+
+
+@bp.get("/prullenbak")
+@login_required
+def trash():  # type: ignore[no-untyped-def]
+    return render_template(
+        "documents/trash.html", documents=trashed_documents(current_user), days=TRASH_DAYS
+    )
+
+
+@bp.post("/prullenbak/<int:document_id>/terugzetten")
+@login_required
+def restore(document_id: int):  # type: ignore[no-untyped-def]
+    doc = restore_document(get_trashed(document_id, current_user), current_user)
+    flash(_("‘%(title)s’ is teruggezet.", title=doc.title), "success")
+    return redirect(url_for("documents.detail", document_id=doc.id))
+
+
+@bp.post("/documenten/samen-bewerken")
+@login_required
+def bulk_edit():  # type: ignore[no-untyped-def]
+    """Curators: set one or more properties on the documents ticked in the search results."""
+    form = request.form
+    changes: dict[str, object] = {}
+    if form.get("type"):
+        changes["type"] = form["type"]
+    if form.getlist("themes"):
+        changes["themes"] = tuple(form.getlist("themes"))
+    if form.get("visibility"):
+        changes["visibility"] = form["visibility"]
+    if form.get("organisation"):
+        changes["organisation"] = form["organisation"]
+    try:
+        if not changes:
+            raise InvalidInput(_l("Kies wat u wilt veranderen."))
+        ids = [int(i) for i in form.getlist("ids") if i.isdigit()]
+        changed = bulk_update(ids, current_user, **changes)  # type: ignore[arg-type]
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        flash(str(exc.message), "error")
+    else:
+        flash(_("%(n)s document(en) bijgewerkt.", n=len(changed)), "success")
+    return redirect(safe_next(form.get("terug")))

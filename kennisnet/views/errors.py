@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -19,7 +19,8 @@ MESSAGES = {
     403: _l("U heeft geen toegang tot deze pagina."),
     404: _l("Deze pagina bestaat niet of u heeft geen toegang."),
     405: _l("Deze handeling kan hier niet."),
-    413: _l("Het bestand is te groot."),
+    # Also for too many or too large form fields (max_form_parts, max_form_memory_size).
+    413: _l("Het bestand of het formulier is te groot."),
     415: _l("Dit soort bestand wordt niet ondersteund."),
     429: _l("Te veel pogingen. Wacht even en probeer het opnieuw."),
     500: _l("Er ging iets mis aan onze kant. Probeer het later opnieuw."),
@@ -35,7 +36,12 @@ CODES = {
     429: "too_many_requests",
     500: "server_error",
 }
-TEMPLATES = {400: "400", 403: "403", 404: "404", 413: "413"}
+TEMPLATES = {400: "400", 403: "403", 404: "404", 413: "413", 429: "429"}
+# The last resort when even the error page cannot be drawn (the page layout reads the current
+# user, so a database that is down breaks it too): plain text, no template, no database.
+PLAIN_500 = (
+    "Er ging bij ons iets mis. Dit ligt niet aan u; probeer het over een paar minuten opnieuw.\n"
+)
 
 
 def wants_json() -> bool:
@@ -47,7 +53,13 @@ def error_response(status: int, code: str, message: object, **extra: object):  #
         body = {"error": {"code": code, "message": str(message), **extra}}
         return jsonify(body), status
     template = TEMPLATES.get(status, "500" if status >= 500 else "400")
-    return render_template(f"errors/{template}.html", message=message, status=status), status
+    try:
+        return render_template(f"errors/{template}.html", message=message, status=status), status
+    except Exception:
+        if status < 500:
+            raise
+        log.exception("the error page itself failed; answering in plain text")
+        return Response(PLAIN_500, status=status, mimetype="text/plain")
 
 
 def init_app(app: Flask) -> None:

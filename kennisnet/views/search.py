@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from kennisnet import curation
-from kennisnet.finding import facet_labels, find, parse_query
+from kennisnet.finding import facet_labels, find, nearest_themes, parse_query
 from kennisnet.models import Theme
 from kennisnet.search import FACETS, SearchQuery
 
@@ -42,9 +42,13 @@ def _render(
     """Render a results page; the URL builders keep every other parameter as it was."""
     found = find(query, current_user)
     values = route_values or {}
+    results = found.results
+    little = bool(query.text) and (results.fallback is not None or results.total == 0)
     return render_template(
         template,
         found=found,
+        nearest_themes=nearest_themes(found) if little else [],
+        query_url=lambda text: _url_with(args, endpoint, values, q=[text], page=[]),
         args=args,
         facets=FACETS,
         labels=facet_labels(),
@@ -78,6 +82,11 @@ def themes():  # type: ignore[no-untyped-def]
 
 @bp.get("/thema/<slug>")
 def theme(slug: str):  # type: ignore[no-untyped-def]
+    target = curation.redirected_slug(Theme, slug)
+    if target is not None:  # a merged theme's old address
+        return redirect(
+            url_for("search.theme", slug=target, **request.args.to_dict(flat=False)), 301
+        )
     item: Theme = curation.get_category(Theme, slug)
     args = MultiDict(request.args)
     query = parse_query(args, current_user, strict=False)
