@@ -1,0 +1,116 @@
+"""Property tests: any query string, any page and filter values give a normal answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kennisnet import synonyms
+from kennisnet.search import IndexedDocument, SearchQuery, Viewer
+from kennisnet.search.whoosh_backend import WhooshBackend
+from tests.factories import make_document, make_user
+
+# Query syntax characters, Dutch letters with diacritics, and anything else Unicode has.
+QUERY_ALPHABET = st.characters(codec="utf-8", exclude_categories=("Cs",))
+SYNTAX = st.sampled_from(
+    [
+        '"',
+        "(",
+        ")",
+        "*",
+        "?",
+        "~",
+        "^",
+        ":",
+        "-",
+        "+",
+        "AND",
+        "OR",
+        "NOT",
+        "[",
+        "]",
+        "{",
+        "}",
+        "\\",
+        "/",
+        "coöperatie",
+        "mantelzorgers",
+        " ",
+    ]
+)
+QUERIES = st.one_of(
+    st.text(QUERY_ALPHABET, max_size=80), st.lists(SYNTAX, max_size=12).map("".join)
+)
+
+
+@pytest.fixture(scope="module")
+def backend(tmp_path_factory: pytest.TempPathFactory) -> WhooshBackend:
+    search = WhooshBackend(Path(tmp_path_factory.mktemp("prop")) / "index")
+    search.index(
+        IndexedDocument(
+            id=n,
+            title=f"Document {n} over buurtnetwerken",
+            summary="",
+            theme_names=(),
+            body="Mantelzorgers in de wijkcoöperatie en de algemene ledenvergadering.",
+            themes=("mantelzorg",),
+            type="overig",
+            type_name="Overig",
+            organisation="",
+            organisation_name="",
+            region="",
+            region_name="",
+            year=2025,
+            visibility="public" if n % 2 else "members",
+            status="ready",
+            created=datetime(2025, 1, n),
+        )
+        for n in range(1, 6)
+    )
+    return search
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=QUERIES, members=st.booleans(), page=st.integers(min_value=1, max_value=50))
+def test_backend_answers_any_query(
+    backend: WhooshBackend, text: str, members: bool, page: int
+) -> None:
+    results = backend.search(
+        SearchQuery(text=text, viewer=Viewer(user_id=1, sees_members_only=members), page=page)
+    )
+    assert results.total >= 0
+    assert results.fallback in (None, "or")
+    if not members:
+        assert all(hit.id % 2 for hit in results.hits)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=QUERIES,
+    theme=st.text(max_size=20),
+    page=st.text(max_size=5),
+    sort=st.text(max_size=10),
+)
+def test_api_and_page_answer_any_parameters(
+    app: Flask, client: FlaskClient, text: str, theme: str, page: str, sort: str
+) -> None:
+    if not getattr(app, "_prop_seeded", False):
+        make_document(make_user(), "Een plan voor de buurtkamer.", title="Buurtkamer")
+        synonyms.add_synonym("ALV", "algemene ledenvergadering")
+        app._prop_seeded = True  # type: ignore[attr-defined]
+    params = {"q": text, "theme": theme, "page": page, "sort": sort}
+    api = client.get("/api/v1/search", query_string=params)
+    assert api.status_code in (200, 400)
+    assert api.is_json
+    if api.status_code == 400:
+        assert api.get_json()["error"]["code"] == "invalid"
+    assert client.get("/zoeken", query_string=params).status_code == 200
+    assert client.get("/api/v1/autocomplete", query_string={"q": text}).status_code == 200
