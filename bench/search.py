@@ -261,7 +261,10 @@ class KennisnetEngine:
             results = searcher.search(parsed, limit=10, filter=visibility)
             ids = [int(hit["id"]) for hit in results]
             if mode == "facets":
-                backend._facets(searcher, parsed, visibility, {})
+                visible = backend._matching(searcher, parsed) & backend._visible_docs(
+                    searcher, MEMBER
+                )
+                backend._facets(searcher, frozenset(visible), {})
             return len(ids)
 
     def close(self) -> None:

@@ -586,6 +586,20 @@ ROWS: tuple[Row, ...] = (
         "/beheer/moderatie/999999/terugsturen",
         CURATOR_ACTS,
     ),
+    Row("/beheer/logboek", "GET", "/beheer/logboek", ADMIN),
+    Row(
+        "/beheer/soorten/<slug>/velden",
+        "POST",
+        "/beheer/soorten/overig/velden",
+        ADMIN_ACTS,
+        data=lambda w: {"label": "Veld", "sleutel": f"veld{next(_unique)}", "soort": "text"},
+    ),
+    Row(
+        "/beheer/soorten/<slug>/velden/<key>/verwijderen",
+        "POST",
+        "/beheer/soorten/overig/velden/bestaat_niet/verwijderen",
+        expect(LOGIN, 403, 404),
+    ),
     Row("/beheer/synoniemen", "GET", "/beheer/synoniemen", CURATOR),
     Row(
         "/beheer/synoniemen",

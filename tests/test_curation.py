@@ -252,3 +252,63 @@ def test_pending_index_work_is_counted(app: Flask) -> None:
         assert tasks.pending_index_work() == 4
     finally:
         tasks.huey.immediate = True
+
+
+def test_admin_browses_the_audit_log(client, auth) -> None:  # type: ignore[no-untyped-def]
+    admin = make_admin(email="baas@example.org")
+    curation.update_category(theme("wonen"), "Wonen en zorg", "", actor=admin)
+    curation.create_category(Theme, "Energie", actor=admin)
+    auth.login("baas@example.org")
+    page = client.get("/beheer/logboek?actie=theme.update").get_data(as_text=True)
+    assert "Wonen → Wonen en zorg" in page and "theme.create" not in page
+    assert "theme.create" in client.get("/beheer/logboek").get_data(as_text=True)
+
+
+def test_admin_defines_type_fields_in_the_page(client, auth) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import csrf_token
+
+    make_admin(email="baas@example.org")
+    auth.login("baas@example.org")
+    page = client.get("/beheer/soorten/overig").get_data(as_text=True)
+    assert "Extra velden voor dit soort document" in page
+    client.post(
+        "/beheer/soorten/overig/velden",
+        data={
+            "label": "Soort verslag",
+            "sleutel": "report_kind",
+            "soort": "choice",
+            "keuzes": "ALV, bestuur",
+            "facet": "ja",
+            "csrf_token": csrf_token(page),
+        },
+    )
+    overig = curation.get_category(DocumentType, "overig")
+    assert [(f.key, f.choices, f.facet) for f in overig.fields] == [
+        ("report_kind", ["ALV", "bestuur"], True)
+    ]
+    bad = client.post(
+        "/beheer/soorten/overig/velden",
+        data={"label": "X", "sleutel": "Fout!", "soort": "text", "csrf_token": csrf_token(page)},
+        follow_redirects=True,
+    )
+    assert "kleine letters" in bad.get_data(as_text=True)
+    client.post(
+        "/beheer/soorten/overig/velden/report_kind/verwijderen",
+        data={"csrf_token": csrf_token(page)},
+    )
+    db.session.expire_all()
+    assert curation.get_category(DocumentType, "overig").fields == []
+
+
+def test_curators_get_bulk_edit_in_search_results(client, auth) -> None:  # type: ignore[no-untyped-def]
+    from kennisnet.models import Role
+
+    member = make_user(email="lid@example.org")
+    make_document(member, "Over bankjes in het park.", title="Bankjes")
+    auth.login("lid@example.org")
+    assert 'name="ids"' not in client.get("/zoeken?q=bankjes").get_data(as_text=True)
+    auth.logout()
+    make_user(email="red@example.org", role=Role.CURATOR)
+    auth.login("red@example.org")
+    page = client.get("/zoeken?q=bankjes").get_data(as_text=True)
+    assert 'name="ids"' in page and "/documenten/samen-bewerken" in page

@@ -11,13 +11,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from kennisnet import accounts, curation, membership, moderation, synonyms, tasks
+from kennisnet import accounts, audit, curation, fields, membership, moderation, synonyms, tasks
 from kennisnet import organisations as orgs
 from kennisnet.documents import ensure_organisation
 from kennisnet.errors import DomainError
 from kennisnet.extensions import db
 from kennisnet.forms import CategoryForm, InvitationForm, OrganisationForm
 from kennisnet.models import Document, DocumentType, Invitation, Theme, User, utcnow
+from kennisnet.suggestions import suggest_themes
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -270,10 +271,25 @@ def edit_organisation(slug: str):  # type: ignore[no-untyped-def]
 @bp.get("/moderatie")
 @curator_required
 def moderation_queue():  # type: ignore[no-untyped-def]
+    pending = moderation.pending_documents()
+    names = {t.slug: t.name for t in curation.themes_in_order()}
+    suggestions = {
+        doc.id: [
+            names[slug]
+            for slug in suggest_themes(
+                (doc.file.extracted_text if doc.file else "") or doc.title,
+                exclude_document=doc.id,
+                already=tuple(t.slug for t in doc.themes),
+            )
+            if slug in names
+        ]
+        for doc in pending
+    }
     return render_template(
         "admin/moderation.html",
         enabled=moderation.moderation_enabled(),
-        pending=moderation.pending_documents(),
+        pending=pending,
+        suggestions=suggestions,
     )
 
 
@@ -430,3 +446,57 @@ def synonym_delete(term: str):  # type: ignore[no-untyped-def]
     synonyms.remove_synonym(term, actor=current_user)
     flash(_("Het synoniem is verwijderd."), "success")
     return redirect(url_for("admin.synonym_list"))
+
+
+@bp.get("/logboek")
+@admin_required
+def audit_log():  # type: ignore[no-untyped-def]
+    action = (request.args.get("actie") or "").strip()
+    actor = (request.args.get("door") or "").strip()
+    page = max(request.args.get("pagina", 1, type=int) or 1, 1)
+    per_page = 50
+    events = audit.events(
+        action=action or None,
+        actor=actor or None,
+        limit=per_page + 1,
+        offset=(page - 1) * per_page,
+    )
+    return render_template(
+        "admin/audit.html",
+        events=events[:per_page],
+        action=action,
+        actor=actor,
+        page=page,
+        has_next=len(events) > per_page,
+    )
+
+
+@bp.route("/soorten/<slug>/velden", methods=["POST"])
+@admin_required
+def add_type_field(slug: str):  # type: ignore[no-untyped-def]
+    doc_type = curation.get_category(DocumentType, slug)
+    form = request.form
+    try:
+        fields.define_field(
+            doc_type,
+            form.get("sleutel", ""),
+            form.get("label", ""),
+            form.get("soort", ""),
+            choices=tuple((form.get("keuzes") or "").split(",")),
+            facet=form.get("facet") == "ja",
+            actor=current_user,
+        )
+    except DomainError as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(_("Het veld is toegevoegd."), "success")
+    return redirect(url_for("admin.edit_category", kind="soorten", slug=slug))
+
+
+@bp.post("/soorten/<slug>/velden/<key>/verwijderen")
+@admin_required
+def remove_type_field(slug: str, key: str):  # type: ignore[no-untyped-def]
+    doc_type = curation.get_category(DocumentType, slug)
+    fields.remove_field(doc_type, key, actor=current_user)
+    flash(_("Het veld is verwijderd."), "success")
+    return redirect(url_for("admin.edit_category", kind="soorten", slug=slug))
