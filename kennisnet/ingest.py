@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import PurePath
@@ -20,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from kennisnet import tasks
+from kennisnet import audit, tasks
 from kennisnet.errors import Conflict, DomainError, InvalidInput
 from kennisnet.extensions import db
 from kennisnet.extraction import (
@@ -45,7 +46,7 @@ from kennisnet.models import (
 )
 from kennisnet.moderation import moderation_enabled
 from kennisnet.search import backend
-from kennisnet.storage import FileStore, TooLarge
+from kennisnet.storage import FileStore, StoredFile, TooLarge
 from kennisnet.tasks import fault_point
 
 log = logging.getLogger(__name__)
@@ -188,6 +189,74 @@ def ingest_document(
     so that its documents are indexed when it returns).
     """
     values = resolve_metadata(meta, uploader)
+    stored, kind, name = _store_upload(stream, filename)
+
+    def build() -> Document:
+        title = values.pop("title") or title_from_filename(name)
+        field_values = values.pop("fields")
+        document = Document(
+            title=title,
+            title_is_default=not meta.title.strip(),
+            uploader=uploader,
+            status=Status.PROCESSING,
+            published=not moderation_enabled(),
+            **values,
+        )
+        set_values(document, field_values)
+        document.files.append(_file_row(stored, kind, name))
+        db.session.add(document)
+        return document
+
+    document = _commit_new_file(stored, build)
+    fault_point("ingest.after_commit")
+    if enqueue:
+        tasks.process_document(document.id)
+        # In immediate mode the task has already run in its own session.
+        db.session.refresh(document)
+    return document
+
+
+def add_version(
+    document: Document, stream: BinaryIO, filename: str | None, actor: User | None
+) -> Document:
+    """A new file for an existing document: the older files stay downloadable, the index
+    moves to the newest once it is extracted."""
+    stored, kind, name = _store_upload(stream, filename)
+
+    def build() -> Document:
+        document.files.append(_file_row(stored, kind, name))
+        document.status = Status.PROCESSING
+        audit.record(
+            "document.version",
+            actor=actor,
+            target=f"document:{document.id}",
+            document_id=document.id,
+            details={"file": name, "version": len(document.files)},
+        )
+        return document
+
+    _commit_new_file(stored, build)
+    tasks.process_document(document.id)
+    db.session.refresh(document)
+    return document
+
+
+def _file_row(stored: StoredFile, kind: str, name: str) -> DocumentFile:
+    return DocumentFile(
+        original_name=name,
+        sha256=stored.sha256,
+        size=stored.size,
+        media_type=MEDIA_TYPES[kind],
+        kind=kind,
+        stored_path=stored.relative_path,
+    )
+
+
+def _store_upload(stream: BinaryIO, filename: str | None) -> tuple[StoredFile, str, str]:
+    """Write the file and check it: size, duplicate, empty, kind from its content.
+
+    A refused file is removed again, unless another document uses the same bytes.
+    """
     name = clean_filename(filename)
     max_mb = current_app.config["MAX_UPLOAD_MB"]
     store = file_store()
@@ -219,28 +288,16 @@ def ingest_document(
                 code="unsupported",
                 status=415,
             )
-        title = values.pop("title") or title_from_filename(name)
-        field_values = values.pop("fields")
-        document = Document(
-            title=title,
-            title_is_default=not meta.title.strip(),
-            uploader=uploader,
-            status=Status.PROCESSING,
-            published=not moderation_enabled(),
-            **values,
-        )
-        set_values(document, field_values)
-        document.files.append(
-            DocumentFile(
-                original_name=name,
-                sha256=stored.sha256,
-                size=stored.size,
-                media_type=MEDIA_TYPES[kind],
-                kind=kind,
-                stored_path=stored.relative_path,
-            )
-        )
-        db.session.add(document)
+    except BaseException:
+        _forget_unreferenced(store, stored.sha256, stored.relative_path)
+        raise
+    return stored, kind, name
+
+
+def _commit_new_file(stored: StoredFile, build: Callable[[], Document]) -> Document:
+    """Add the rows ``build`` makes and commit; on any failure no unused file stays behind."""
+    try:
+        document = build()
         db.session.commit()
     except IntegrityError as exc:
         # Two uploads of the same bytes at once: the other one won the unique sha256.
@@ -253,13 +310,8 @@ def ingest_document(
         raise
     except BaseException:
         db.session.rollback()
-        _forget_unreferenced(store, stored.sha256, stored.relative_path)
+        _forget_unreferenced(file_store(), stored.sha256, stored.relative_path)
         raise
-    fault_point("ingest.after_commit")
-    if enqueue:
-        tasks.process_document(document.id)
-        # In immediate mode the task has already run in its own session.
-        db.session.refresh(document)
     return document
 
 

@@ -586,6 +586,18 @@ ROWS: tuple[Row, ...] = (
         "/beheer/moderatie/999999/terugsturen",
         CURATOR_ACTS,
     ),
+    Row(
+        "/documenten/<int:document_id>/nieuwe-versie",
+        "POST",
+        lambda w: f"/documenten/{w.throwaway_document()}/nieuwe-versie",
+        EDIT_BY_OWNER_POST,
+    ),
+    Row(
+        "/documenten/<int:document_id>/versies/<int:file_id>",
+        "GET",
+        lambda w: f"/documenten/{w.members_id}/versies/999999",
+        expect(404, 404, 404),
+    ),
     Row("/beheer/logboek", "GET", "/beheer/logboek", ADMIN),
     Row(
         "/beheer/soorten/<slug>/velden",

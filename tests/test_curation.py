@@ -312,3 +312,33 @@ def test_curators_get_bulk_edit_in_search_results(client, auth) -> None:  # type
     auth.login("red@example.org")
     page = client.get("/zoeken?q=bankjes").get_data(as_text=True)
     assert 'name="ids"' in page and "/documenten/samen-bewerken" in page
+
+
+def test_new_versions_keep_history_and_index_the_newest(client, auth) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from tests.conftest import csrf_token, fetch
+
+    owner = make_user(email="eigen@example.org")
+    doc = make_document(owner, "Eerste versie over fietsenstallingen.", title="Stallingsplan")
+    old_file = doc.file.id
+    auth.login("eigen@example.org")
+    page = client.get(f"/documenten/{doc.id}").get_data(as_text=True)
+    response = client.post(
+        f"/documenten/{doc.id}/nieuwe-versie",
+        data={
+            "bestand": (io.BytesIO(b"Tweede versie over deelfietsen."), "plan-v2.txt"),
+            "csrf_token": csrf_token(page),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    doc = db.session.get(Document, doc.id)
+    assert len(doc.files) == 2 and doc.status.value == "ready"
+    auth.logout()
+    assert backend().search(SearchQuery(text="deelfietsen")).total == 1
+    assert backend().search(SearchQuery(text="fietsenstallingen")).total == 0
+    assert fetch(client, f"/documenten/{doc.id}/versies/{old_file}").data.startswith(b"Eerste")
+    assert fetch(client, f"/documenten/{doc.id}/bestand").data.startswith(b"Tweede")
+    assert "document.version" in [e.action for e in audit.events(document_id=doc.id)]

@@ -24,8 +24,8 @@ from kennisnet.errors import DomainError, InvalidInput
 from kennisnet.fields import display_values
 from kennisnet.finding import similar_documents
 from kennisnet.forms import DocumentForm, UploadForm
-from kennisnet.ingest import DuplicateUpload, Metadata, file_store, ingest_document
-from kennisnet.models import Document, Theme
+from kennisnet.ingest import DuplicateUpload, Metadata, add_version, file_store, ingest_document
+from kennisnet.models import Document, DocumentFile, Theme
 from kennisnet.suggestions import suggest_themes
 from kennisnet.views.auth import safe_next
 
@@ -119,8 +119,8 @@ def add_themes(document_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("documents.detail", document_id=doc.id))
 
 
-def send_document_file(doc: Document):  # type: ignore[no-untyped-def]
-    current = doc.file
+def send_document_file(doc: Document, version: DocumentFile | None = None):  # type: ignore[no-untyped-def]
+    current = version or doc.file
     if current is None:
         abort(404)
     path = file_store().path(current.stored_path)
@@ -230,3 +230,35 @@ def bulk_edit():  # type: ignore[no-untyped-def]
     else:
         flash(_("%(n)s document(en) bijgewerkt.", n=len(changed)), "success")
     return redirect(safe_next(form.get("terug")))
+
+
+@bp.post("/documenten/<int:document_id>/nieuwe-versie")
+@login_required
+def new_version(document_id: int):  # type: ignore[no-untyped-def]
+    doc = get_visible(document_id, current_user)
+    if not can_edit(current_user, doc):
+        abort(403)
+    storage = request.files.get("bestand")
+    if storage is None or not storage.filename:
+        flash(_("Kies een bestand voor de nieuwe versie."), "error")
+        return redirect(url_for("documents.detail", document_id=doc.id))
+    try:
+        add_version(doc, storage.stream, storage.filename, current_user)
+    except DuplicateUpload as exc:
+        flash(
+            _("Dit bestand staat al in Kennisnet (document %(id)s).", id=exc.existing_id), "error"
+        )
+    except DomainError as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(_("De nieuwe versie is ontvangen. De tekst wordt nu gelezen."), "success")
+    return redirect(url_for("documents.detail", document_id=doc.id))
+
+
+@bp.get("/documenten/<int:document_id>/versies/<int:file_id>")
+def download_version(document_id: int, file_id: int):  # type: ignore[no-untyped-def]
+    doc = get_visible(document_id, current_user)
+    version = next((f for f in doc.files if f.id == file_id), None)
+    if version is None:
+        abort(404)
+    return send_document_file(doc, version)
