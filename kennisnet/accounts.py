@@ -87,7 +87,8 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def _hash_token(token: str) -> str:
+def hash_token(token: str) -> str:
+    """Links and API tokens are stored only as this digest."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
@@ -106,7 +107,7 @@ def create_invitation(
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         email=email,
-        token_hash=_hash_token(token),
+        token_hash=hash_token(token),
         role=Role(role),
         organisation=organisation,
         invited_by=invited_by,
@@ -119,7 +120,7 @@ def create_invitation(
 
 def open_invitation(token: str) -> Invitation:
     invitation = db.session.scalar(
-        select(Invitation).where(Invitation.token_hash == _hash_token(token or ""))
+        select(Invitation).where(Invitation.token_hash == hash_token(token or ""))
     )
     if invitation is None or invitation.used_at is not None or invitation.expires_at < utcnow():
         raise NotFound(
@@ -145,7 +146,7 @@ def accept_invitation(token: str, *, name: str, password: str) -> User:
 
 def create_api_token(user: User, label: str = "") -> str:
     token = "kn_" + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, token_hash=_hash_token(token), label=label[:200]))
+    db.session.add(ApiToken(user=user, token_hash=hash_token(token), label=label[:200]))
     db.session.commit()
     return token
 
@@ -153,7 +154,7 @@ def create_api_token(user: User, label: str = "") -> str:
 def user_for_token(token: str) -> User | None:
     row = db.session.scalar(
         select(ApiToken).where(
-            ApiToken.token_hash == _hash_token(token), ApiToken.revoked_at.is_(None)
+            ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None)
         )
     )
     if row is None or not row.user.active:

@@ -257,21 +257,6 @@ class ProfileForm(FlaskForm):
     name = StringField(_l("Uw naam"), validators=[DataRequired(REQUIRED), Length(max=200)])
 
 
-class ChangePasswordForm(FlaskForm):
-    current = PasswordField(_l("Huidig wachtwoord"), validators=[DataRequired(REQUIRED)])
-    password = PasswordField(
-        _l("Nieuw wachtwoord"),
-        validators=[DataRequired(REQUIRED), Length(min=10, message=_l("Minstens 10 tekens."))],
-    )
-    confirm = PasswordField(
-        _l("Herhaal het nieuwe wachtwoord"),
-        validators=[
-            DataRequired(REQUIRED),
-            EqualTo("password", _l("De wachtwoorden zijn niet gelijk.")),
-        ],
-    )
-
-
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(
         _l("Nieuw wachtwoord"),
@@ -284,3 +269,7 @@ class ResetPasswordForm(FlaskForm):
             EqualTo("password", _l("De wachtwoorden zijn niet gelijk.")),
         ],
     )
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    current = PasswordField(_l("Huidig wachtwoord"), validators=[DataRequired(REQUIRED)])

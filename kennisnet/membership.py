@@ -6,7 +6,6 @@ invitations: random, single use, expiring, and only their hash is stored.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -26,10 +25,6 @@ RESET_HOURS = 48
 def _require_admin(actor: User | None) -> None:
     if actor is None or not getattr(actor, "is_admin", False):
         raise Forbidden(_l("Alleen beheerders mogen dit."))
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 # -- requests to join ----------------------------------------------------------------------
@@ -159,7 +154,9 @@ def issue_password_reset(user: User, *, actor: User, hours: int = RESET_HOURS) -
     token = secrets.token_urlsafe(32)
     db.session.add(
         PasswordReset(
-            user=user, token_hash=_hash(token), expires_at=utcnow() + timedelta(hours=hours)
+            user=user,
+            token_hash=accounts.hash_token(token),
+            expires_at=utcnow() + timedelta(hours=hours),
         )
     )
     audit.record("user.password_reset", actor=actor, target=user.email)
@@ -169,7 +166,7 @@ def issue_password_reset(user: User, *, actor: User, hours: int = RESET_HOURS) -
 
 def open_password_reset(token: str) -> PasswordReset:
     reset = db.session.scalar(
-        select(PasswordReset).where(PasswordReset.token_hash == _hash(token or ""))
+        select(PasswordReset).where(PasswordReset.token_hash == accounts.hash_token(token or ""))
     )
     if reset is None or reset.used_at is not None or reset.expires_at < utcnow():
         raise NotFound(
