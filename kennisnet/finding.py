@@ -21,8 +21,17 @@ from kennisnet import curation, synonyms
 from kennisnet.documents import load_visible
 from kennisnet.errors import InvalidInput
 from kennisnet.extensions import db
-from kennisnet.models import Document, DocumentType, Organisation, Theme, User
+from kennisnet.models import (
+    Document,
+    DocumentFieldValue,
+    DocumentType,
+    FieldDefinition,
+    Organisation,
+    Theme,
+    User,
+)
 from kennisnet.search import (
+    FIELD_PREFIX,
     FILTERS,
     MAX_PER_PAGE,
     SORTS,
@@ -30,6 +39,7 @@ from kennisnet.search import (
     SearchResults,
     Viewer,
     backend,
+    field_value_slug,
 )
 from kennisnet.search.analysis import DUTCH_STOP_WORDS, fold, normalise, stem
 
@@ -77,8 +87,9 @@ def parse_query(args: MultiDict[str, str], user: User | None, *, strict: bool) -
     The query text itself is never an error: the backend searches its words.
     """
     text = (args.get("q") or "").replace("\x00", " ").strip()[:MAX_QUERY_CHARS]
+    names = [*FILTERS, *(n for n in args if _FIELD_FILTER.match(n))]
     filters = {
-        name: tuple(v.strip() for v in args.getlist(name) if v and v.strip()) for name in FILTERS
+        name: tuple(v.strip() for v in args.getlist(name) if v and v.strip()) for name in names
     }
     sort = args.get("sort") or "relevance"
     if sort not in SORTS:
@@ -94,7 +105,34 @@ def parse_query(args: MultiDict[str, str], user: User | None, *, strict: bool) -
         page=page,
         per_page=per_page,
         sort=sort,  # type: ignore[arg-type]
+        field_facets=field_facet_names(),
     )
+
+
+_FIELD_FILTER = re.compile(rf"^{re.escape(FIELD_PREFIX)}[a-z][a-z0-9_]{{0,59}}$")
+
+
+def field_facet_names() -> tuple[str, ...]:
+    """The type-specific fields admins marked as filters, as facet names ("field.<key>")."""
+    keys = db.session.scalars(select(FieldDefinition.key).where(FieldDefinition.facet).distinct())
+    return tuple(f"{FIELD_PREFIX}{key}" for key in sorted(keys))
+
+
+def field_facet_labels() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """Titles of the field facets, and the display form of each value slug."""
+    titles: dict[str, str] = {}
+    values: dict[str, dict[str, str]] = {}
+    for field in db.session.scalars(select(FieldDefinition).where(FieldDefinition.facet)):
+        name = f"{FIELD_PREFIX}{field.key}"
+        titles.setdefault(name, field.label)
+        shown = values.setdefault(name, {})
+        for choice in field.choices:
+            shown[field_value_slug(choice)] = choice
+        for value in db.session.scalars(
+            select(DocumentFieldValue.value).where(DocumentFieldValue.field_id == field.id)
+        ):
+            shown.setdefault(field_value_slug(value), value)
+    return titles, values
 
 
 @dataclass(frozen=True)
@@ -126,7 +164,13 @@ def facet_labels() -> dict[str, dict[str, str]]:
     def names(model: type[Theme] | type[DocumentType] | type[Organisation]) -> dict[str, str]:
         return {slug: name for slug, name in db.session.execute(select(model.slug, model.name))}
 
-    return {"theme": names(Theme), "type": names(DocumentType), "organisation": names(Organisation)}
+    labels = {
+        "theme": names(Theme),
+        "type": names(DocumentType),
+        "organisation": names(Organisation),
+    }
+    labels.update(field_facet_labels()[1])
+    return labels
 
 
 def document_summary_json(doc: Document, snippet: str | None = None) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from kennisnet.extensions import db
-from kennisnet.models import Document, DocumentFile, Status
+from kennisnet.models import Document, DocumentFieldValue, DocumentFile, Status
 from kennisnet.search import IndexedDocument, backend
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,7 @@ def to_indexed(doc: Document) -> IndexedDocument:
         visibility=str(doc.visibility),
         status=str(doc.status),
         created=doc.created_at,
+        fields=tuple((v.field.key, v.value) for v in doc.field_values),
     )
 
 
@@ -53,6 +54,7 @@ def _load(ids: Iterable[int]) -> list[Document]:
                 selectinload(Document.files),
                 selectinload(Document.type),
                 selectinload(Document.organisation),
+                selectinload(Document.field_values).selectinload(DocumentFieldValue.field),
             )
         )
     )

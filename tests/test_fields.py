@@ -11,6 +11,7 @@ from icalendar import Calendar
 from kennisnet import curation, fields, subsidies
 from kennisnet.errors import Conflict, InvalidInput
 from kennisnet.extensions import db
+from kennisnet.indexing import index_documents
 from kennisnet.models import Document, DocumentType
 from tests.factories import make_admin, make_document, make_user
 
@@ -219,3 +220,26 @@ def test_upload_and_edit_forms_carry_the_type_fields(client, auth) -> None:  # t
     edit = client.get(f"/documenten/{doc.id}/bewerken").get_data(as_text=True)
     assert 'value="2099-04-01"' in edit
     assert "01-04-2099" in client.get(f"/documenten/{doc.id}").get_data(as_text=True)
+
+
+def test_fields_are_searchable_filterable_and_faceted(app: Flask, client) -> None:  # type: ignore[no-untyped-def]
+    member = make_user()
+    for title, form in (
+        ("Statuten Noord", "coöperatie"),
+        ("Statuten Zuid", "stichting"),
+        ("Statuten West", "coöperatie"),
+    ):
+        doc = make_document(member, f"De {title}.", title=title, type="statuten")
+        fields.set_values(doc, fields.validate_values(doc.type, {"legal_form": form}))
+        db.session.commit()
+        index_documents([doc.id])  # the fields were set after the upload was indexed
+    fonds = subsidy(member, "Fonds", "2099-01-01")
+    index_documents([fonds.id])
+    body = client.get("/api/v1/search").get_json()
+    assert body["facets"]["field.legal_form"] == {"cooperatie": 2, "stichting": 1}
+    assert body["facets"]["field.funder"] == {"klaverfonds": 1}
+    filtered = client.get("/api/v1/search?field.legal_form=cooperatie").get_json()
+    assert sorted(r["title"] for r in filtered["results"]) == ["Statuten Noord", "Statuten West"]
+    assert client.get("/api/v1/search?q=Klaverfonds").get_json()["total"] == 1
+    page = client.get("/zoeken").get_data(as_text=True)
+    assert "Rechtsvorm" in page and "coöperatie" in page and "field.legal_form=cooperatie" in page

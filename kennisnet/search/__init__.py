@@ -10,6 +10,7 @@ from flask import current_app
 from kennisnet.search.base import (
     ANONYMOUS,
     FACETS,
+    FIELD_PREFIX,
     FILTERS,
     MAX_PER_PAGE,
     SORTS,
@@ -20,11 +21,13 @@ from kennisnet.search.base import (
     SearchQuery,
     SearchResults,
     Viewer,
+    field_value_slug,
 )
 
 __all__ = [
     "ANONYMOUS",
     "FACETS",
+    "FIELD_PREFIX",
     "FILTERS",
     "MAX_PER_PAGE",
     "SORTS",
@@ -36,6 +39,7 @@ __all__ = [
     "SearchResults",
     "Viewer",
     "backend",
+    "field_value_slug",
     "make_search_backend",
 ]
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
 
+from slugify import slugify
+
 FACETS: tuple[str, ...] = ("theme", "type", "organisation", "year")
 FILTERS: tuple[str, ...] = (*FACETS, "region")
 SORTS: tuple[str, ...] = ("relevance", "newest")
@@ -45,6 +47,17 @@ class IndexedDocument:
     visibility: str
     status: str
     created: datetime
+    # Type-specific fields as (key, value) in canonical text: searchable and filterable.
+    fields: tuple[tuple[str, str], ...] = ()
+
+
+# Filters and facets on type-specific fields are named "field.<key>", values are slugs.
+FIELD_PREFIX = "field."
+
+
+def field_value_slug(value: str) -> str:
+    """How a field value is filtered on: lower-case ASCII, like every other facet value."""
+    return slugify(value, max_length=100) or "-"
 
 
 @dataclass(frozen=True)
@@ -55,6 +68,8 @@ class SearchQuery:
     page: int = 1
     per_page: int = 20
     sort: Literal["relevance", "newest"] = "relevance"
+    # Extra facets to count, on type-specific fields: "field.legal_form", ...
+    field_facets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

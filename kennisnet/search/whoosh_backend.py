@@ -25,7 +25,6 @@ from typing import TypeVar
 
 from whoosh import highlight, index, qparser
 from whoosh import query as wq
-from whoosh.analysis import Analyzer
 from whoosh.automata.lev import levenshtein_automaton
 from whoosh.codec.base import Automata
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
@@ -34,41 +33,41 @@ from whoosh.searching import Searcher
 from kennisnet.search.analysis import (
     ANALYSIS_VERSION,
     TOKEN_PATTERN,
-    DutchStopFilter,
-    DutchTokenizer,
-    FoldFilter,
     dutch_analyzer,
+    exact_analyzer,
     fold,
     normalise,
     stem,
 )
 from kennisnet.search.base import (
     FACETS,
+    FIELD_PREFIX,
     Completions,
     Hit,
     IndexedDocument,
     SearchQuery,
     SearchResults,
     Viewer,
+    field_value_slug,
 )
-
-try:
-    from kennisnet.search.analysis import exact_analyzer
-except ImportError:  # until analysis.py provides it: the Dutch chain without stemming
-
-    def exact_analyzer() -> Analyzer:
-        return DutchTokenizer() | FoldFilter() | DutchStopFilter()
-
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # Bump when the schema or the analysis changes: a different version means "rebuild".
 # 2: unstemmed companion fields (title_exact, body_exact).
-SCHEMA_VERSION = f"2.{ANALYSIS_VERSION}"
+SCHEMA_VERSION = f"3.{ANALYSIS_VERSION}"
 INDEX_NAME = "kennisnet"
 SNIPPET_CHARS = 240
-TEXT_FIELDS = ("title", "summary", "body", "theme_names", "type_name", "organisation_name")
+TEXT_FIELDS = (
+    "title",
+    "summary",
+    "body",
+    "theme_names",
+    "type_name",
+    "organisation_name",
+    "fields_text",
+)
 # Unstemmed copies: a document with the very form the member typed outscores one that only
 # shares the stem. They never change which documents match (an exact match implies a stemmed
 # one), only the order. Boosts are query-time, so tuning them needs no reindex.
@@ -104,6 +103,9 @@ def make_schema() -> Schema:
         theme_names=TEXT(analyzer=dutch, field_boost=2.0),
         type_name=TEXT(analyzer=dutch),
         organisation_name=TEXT(analyzer=dutch),
+        fields_text=TEXT(analyzer=dutch),
+        # "key=value-slug" per type-specific field, for filters and facets.
+        field_values=KEYWORD(commas=True, lowercase=False),
         themes=KEYWORD(commas=True, lowercase=False),
         type=ID,
         organisation=ID,
@@ -382,9 +384,9 @@ class WhooshBackend:
             text_query = self._parse(query.text, searcher, qparser.AndGroup)
             visible = self._visible_docs(searcher, query.viewer)
             selected = {
-                name: self._docs_with_any(searcher, FIELD_FOR_FILTER[name], values)
+                name: self._docs_with_any(searcher, *_filter_field(name, values))
                 for name, values in query.filters.items()
-                if values and name in FIELD_FOR_FILTER
+                if values and _filter_field(name, values)[0]
             }
             allowed = _intersect(visible, *selected.values())
             matched = self._matching(searcher, text_query)
@@ -426,7 +428,7 @@ class WhooshBackend:
                     )
                     for hit in results[offset : offset + query.per_page]
                 ]
-            facets = self._facets(searcher, matched & visible, selected)
+            facets = self._facets(searcher, matched & visible, selected, query.field_facets)
             suggestion = None
             if text_query is not None:
                 filters = _and([_visibility(query.viewer), *self._filter_queries(query)])
@@ -444,9 +446,9 @@ class WhooshBackend:
     @staticmethod
     def _filter_queries(query: SearchQuery) -> list[wq.Query]:
         return [
-            _any_of(FIELD_FOR_FILTER[name], values)
+            _any_of(*_filter_field(name, values))
             for name, values in query.filters.items()
-            if values and name in FIELD_FOR_FILTER
+            if values and _filter_field(name, values)[0]
         ]
 
     @staticmethod
@@ -479,7 +481,11 @@ class WhooshBackend:
         return parsed
 
     def _facets(
-        self, searcher: Searcher, visible_matches: frozenset[int], selected: dict[str, set[int]]
+        self,
+        searcher: Searcher,
+        visible_matches: frozenset[int],
+        selected: dict[str, set[int]],
+        field_facets: tuple[str, ...] = (),
     ) -> dict[str, dict[str, int]]:
         """Disjunctive facet counts: each facet is counted with every filter but its own.
 
@@ -487,11 +493,20 @@ class WhooshBackend:
         adding that value (values of one facet combine with OR, facets with AND).
         """
         counts: dict[str, dict[str, int]] = {}
-        for name in FACETS:
+        for name in (*FACETS, *field_facets):
             docnums = _intersect(visible_matches, *(v for n, v in selected.items() if n != name))
             values: dict[str, int] = {}
             if docnums:
-                for value, postings in self._value_postings(searcher, FIELD_FOR_FILTER[name]):
+                if name.startswith(FIELD_PREFIX):
+                    prefix = name[len(FIELD_PREFIX) :] + "="
+                    postings_list = [
+                        (value[len(prefix) :], postings)
+                        for value, postings in self._value_postings(searcher, "field_values")
+                        if value.startswith(prefix)
+                    ]
+                else:
+                    postings_list = self._value_postings(searcher, FIELD_FOR_FILTER[name])
+                for value, postings in postings_list:
                     count = len(postings & docnums)
                     if count:
                         values[value] = count
@@ -679,8 +694,20 @@ class WhooshBackend:
         return out
 
 
+def _filter_field(name: str, values: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """The index field and terms behind a filter name; ("", ()) for an unknown name."""
+    if name.startswith(FIELD_PREFIX):
+        key = name[len(FIELD_PREFIX) :]
+        return "field_values", tuple(f"{key}={v}" for v in values)
+    if name in FIELD_FOR_FILTER:
+        return FIELD_FOR_FILTER[name], values
+    return "", ()
+
+
 def _fields(doc: IndexedDocument) -> dict[str, object]:
     return {
+        "fields_text": " ".join(value for _key, value in doc.fields),
+        "field_values": ",".join(f"{key}={field_value_slug(value)}" for key, value in doc.fields),
         "id": str(doc.id),
         "title": doc.title,
         "summary": doc.summary,

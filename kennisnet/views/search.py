@@ -9,7 +9,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from kennisnet import curation
-from kennisnet.finding import facet_labels, find, nearest_themes, parse_query
+from kennisnet.finding import facet_labels, field_facet_labels, find, nearest_themes, parse_query
 from kennisnet.models import Theme
 from kennisnet.search import FACETS, SearchQuery
 
@@ -50,7 +50,8 @@ def _render(
         nearest_themes=nearest_themes(found) if little else [],
         query_url=lambda text: _url_with(args, endpoint, values, q=[text], page=[]),
         args=args,
-        facets=FACETS,
+        facets=(*FACETS, *query.field_facets),
+        field_titles=field_facet_labels()[0],
         labels=facet_labels(),
         page_url=lambda page: _url_with(args, endpoint, values, page=[str(page)]),
         sort_url=lambda sort: _url_with(args, endpoint, values, sort=[sort], page=[]),
