@@ -205,6 +205,14 @@ def ingest_document(
         set_values(document, field_values)
         document.files.append(_file_row(stored, kind, name))
         db.session.add(document)
+        db.session.flush()  # the id, for the audit event committed with the row
+        audit.record(
+            "document.create",
+            actor=uploader,
+            target=f"document:{document.id}",
+            document_id=document.id,
+            details={"title": document.title, "file": name},
+        )
         return document
 
     document = _commit_new_file(stored, build)

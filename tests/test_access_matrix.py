@@ -598,6 +598,14 @@ ROWS: tuple[Row, ...] = (
         lambda w: f"/documenten/{w.members_id}/versies/999999",
         expect(404, 404, 404),
     ),
+    Row(
+        "/api/v1/documents/<int:document_id>",
+        "PATCH",
+        lambda w: f"/api/v1/documents/{w.throwaway_document()}",
+        expect(401, 403, 200, curator=200),
+        data=lambda w: {"summary": "Bijgewerkt via de API."},
+        json_api=True,
+    ),
     Row("/beheer/logboek", "GET", "/beheer/logboek", ADMIN),
     Row(
         "/beheer/soorten/<slug>/velden",

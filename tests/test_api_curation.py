@@ -130,3 +130,40 @@ def test_audit_log_for_admins(client: FlaskClient, curator: dict[str, str]) -> N
     assert client.get("/api/v1/audit", headers=curator).status_code == 403
     assert client.get("/api/v1/audit").status_code == 401
     assert client.get("/api/v1/audit?limit=x", headers=admin).status_code == 400
+
+
+def test_patch_document_with_form_or_json_including_fields(client: FlaskClient) -> None:
+    import io
+
+    from kennisnet import audit
+
+    fields.seed_fields()
+    owner = make_user()
+    headers = bearer(owner)
+    created = client.post(
+        "/api/v1/documents",
+        data={
+            "file": (io.BytesIO(b"Een fonds voor de buurt."), "f.txt"),
+            "type": "subsidie",
+            "deadline": "2099-01-01",
+            "visibility": "public",
+        },
+        headers=headers,
+        content_type="multipart/form-data",
+    ).get_json()
+    assert [e.action for e in audit.events(document_id=created["id"])] == ["document.create"]
+    url = f"/api/v1/documents/{created['id']}"
+    form = client.patch(
+        url, data={"title": "Buurtfonds", "deadline": "2099-02-01"}, headers=headers
+    )
+    assert form.status_code == 200, form.get_json()
+    assert form.get_json()["title"] == "Buurtfonds"
+    assert form.get_json()["fields"]["deadline"] == "2099-02-01"
+    as_json = client.patch(url, json={"theme": ["wonen"], "amount_to": "5000"}, headers=headers)
+    body = as_json.get_json()
+    assert body["themes"] == ["wonen"] and body["fields"]["amount_to"] == 5000
+    assert body["title"] == "Buurtfonds" and body["visibility"] == "public"
+    bad = client.patch(url, json={"deadline": "ooit"}, headers=headers)
+    assert bad.status_code == 400 and bad.get_json()["error"]["field"] == "deadline"
+    assert client.patch(url, json={"title": "x"}, headers=bearer(make_user())).status_code == 403
+    assert client.patch(url, json={"title": "x"}).status_code == 401

@@ -159,6 +159,7 @@ def test_document_changes_are_audited(app: Flask) -> None:
     assert [e.action for e in audit.events(document_id=doc_id)] == [
         "document.delete",
         "document.update",
+        "document.create",
     ]
 
 

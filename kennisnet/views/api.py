@@ -14,7 +14,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from kennisnet import curation
-from kennisnet.documents import can_edit, delete_document, get_visible
+from kennisnet.documents import (
+    can_edit,
+    delete_document,
+    get_visible,
+    metadata_of,
+    update_document,
+)
 from kennisnet.errors import DomainError, Forbidden, InvalidInput
 from kennisnet.extensions import csrf
 from kennisnet.fields import fields_json
@@ -129,6 +135,38 @@ def upload():  # type: ignore[no-untyped-def]
 @bp.get("/documents/<int:document_id>")
 def document(document_id: int):  # type: ignore[no-untyped-def]
     return jsonify(document_json(get_visible(document_id, current_user)))
+
+
+@bp.patch("/documents/<int:document_id>")
+def edit(document_id: int):  # type: ignore[no-untyped-def]
+    """Change metadata; fields not sent keep their value. Form fields or a JSON object, with
+    the same names as for the upload (type-specific fields included)."""
+    doc = get_visible(document_id, current_user)
+    if not can_edit(current_user, doc):
+        raise Forbidden(_l("Alleen wie het document heeft geüpload of de redactie mag dit."))
+    body = request.get_json(silent=True) if request.is_json else None
+    if request.is_json and not isinstance(body, dict):
+        raise InvalidInput(_l("Stuur een JSON-object mee."), field="body")
+    sent: dict[str, Any] = body if body is not None else request.form.to_dict(flat=True)
+    themes = body.get("theme") if body is not None else request.form.getlist("theme") or None
+    current = metadata_of(doc)
+    if isinstance(themes, str):
+        themes = [themes]
+    meta = Metadata(
+        title=str(sent.get("title", current["title"]) or ""),
+        summary=str(sent.get("summary", current["summary"]) or ""),
+        type=str(sent.get("type") or current["type"]),
+        themes=tuple(themes) if themes is not None else current["themes"],  # type: ignore[arg-type]
+        visibility=str(sent.get("visibility") or current["visibility"]),
+        organisation=str(sent.get("organisation") or current["organisation"]),
+        region=str(sent.get("region", current["region"]) or ""),
+        year=_year(str(sent["year"])) if sent.get("year") not in (None, "") else current["year"],  # type: ignore[arg-type]
+        extra={
+            k: str(v) for k, v in sent.items() if k not in STANDARD_FORM_FIELDS and v is not None
+        },
+    )
+    update_document(doc, meta, current_user)
+    return jsonify(document_json(doc))
 
 
 @bp.get("/documents/<int:document_id>/file")
