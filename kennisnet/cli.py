@@ -46,12 +46,13 @@ def init_command() -> None:
     """Create or upgrade the database and seed the standard types and themes."""
     from flask_migrate import upgrade
 
-    from kennisnet import curation
+    from kennisnet import curation, fields
 
     for key in ("UPLOAD_DIR", "INDEX_DIR", "INSTANCE_DIR"):
         Path(current_app.config[key]).mkdir(parents=True, exist_ok=True)
     upgrade()
     curation.seed()
+    fields.seed_fields()
     click.echo("Database is bijgewerkt; standaardsoorten en thema's staan klaar.")
 
 

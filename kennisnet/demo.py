@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
-from kennisnet import accounts, curation
-from kennisnet.demo_content import DOCUMENTS, MEMBERS, ORGANISATIONS, write_demo_file
+from kennisnet import accounts, curation, fields
+from kennisnet.demo_content import (
+    DOCUMENTS,
+    MEMBERS,
+    ORGANISATIONS,
+    DemoDocument,
+    write_demo_file,
+)
 from kennisnet.documents import ensure_organisation
 from kennisnet.extensions import db
 from kennisnet.ingest import DuplicateUpload, Metadata, ingest_document, process_document
@@ -26,10 +34,38 @@ class DemoResult:
     admin_password: str
 
 
+def demo_fields(item: DemoDocument, *, position: int, today: date | None = None) -> dict[str, str]:
+    """Type-specific fields from the demo's fact tables. Deadlines are set relative to the
+    day the demo is loaded, so a new user's subsidy overview shows open calls."""
+    facts = dict(item.facts)
+    values: dict[str, str] = {}
+    if item.type == "subsidie":
+        funder = facts.get("Fonds") or facts.get("Regeling")
+        if funder:
+            values["funder"] = funder
+        if facts.get("Doelgroep"):
+            values["target_group"] = facts["Doelgroep"]
+        if any(key.startswith("Deadline") for key in facts):
+            due = (today or date.today()) + timedelta(days=30 + 45 * position % 180)
+            values["deadline"] = due.isoformat()
+    elif item.type == "statuten" and facts.get("Rechtsvorm"):
+        form = facts["Rechtsvorm"].lower()
+        for choice in ("coöperatie", "vereniging", "stichting"):
+            if choice in form:
+                values["legal_form"] = choice
+                break
+    elif item.type == "projectplan":
+        budget = facts.get("Begroting") or facts.get("Begroting ontwikkeling")
+        if budget and re.fullmatch(r"€\s?[\d.]+", budget.strip()):
+            values["budget"] = budget
+    return values
+
+
 def load_demo(admin_email: str = "beheer@example.org") -> DemoResult:
     """Idempotent: the data is loaded once; the admin gets a freshly generated password each
     time, so ``make run`` can always print a login that works."""
     curation.seed()
+    fields.seed_fields()
     password = accounts.generate_password()
     admin = accounts.find_user(admin_email)
     if admin is None:
@@ -66,6 +102,7 @@ def load_demo(admin_email: str = "beheer@example.org") -> DemoResult:
                 organisation=item.organisation,
                 region=item.region,
                 year=item.year,
+                extra=demo_fields(item, position=count),
             )
             try:
                 with path.open("rb") as stream:

@@ -132,6 +132,15 @@ def test_demo_loads_once_and_prints_admin(runner) -> None:  # type: ignore[no-un
         )
         == count
     )
+    from kennisnet import subsidies
+    from kennisnet.fields import fields_json
+
+    open_calls = [c for c in subsidies.calls(None) if c.deadline is not None]
+    assert open_calls, "the demo should show open subsidy calls with a deadline"
+    statutes = db.session.scalars(
+        db.select(Document).join(DocumentType).where(DocumentType.slug == "statuten")
+    )
+    assert {fields_json(d).get("legal_form") for d in statutes} >= {"coöperatie", "stichting"}
     second = runner.invoke(args=["demo"])
     assert "stond er al" in second.output
     assert db.session.scalar(db.select(db.func.count(Document.id))) == count
