@@ -77,3 +77,11 @@ def suggest_themes(
         if mentions:
             votes[theme.slug] += NAME_WEIGHT * min(mentions, 5) / 5
     return [slug for slug, _ in votes.most_common() if slug not in already][:limit]
+
+
+def themes_for(doc: Document) -> list[Theme]:
+    """Suggested themes for a document (its own text, else title and summary), as rows."""
+    text = (doc.file.extracted_text if doc.file else "") or f"{doc.title} {doc.summary}"
+    slugs = suggest_themes(text, exclude_document=doc.id, already=tuple(t.slug for t in doc.themes))
+    by_slug = {t.slug: t for t in db.session.scalars(select(Theme).where(Theme.slug.in_(slugs)))}
+    return [by_slug[slug] for slug in slugs if slug in by_slug]

@@ -114,6 +114,7 @@ def zip_kind(archive: zipfile.ZipFile) -> str | None:
             try:
                 if archive.read(info).strip() == ODT_MIMETYPE:
                     return "odt"
+            # zipfile raises NotImplementedError for compression methods it does not know.
             except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
                 return None
     if all(name in names for name in _DOCX_REQUIRED):

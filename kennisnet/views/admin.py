@@ -18,7 +18,7 @@ from kennisnet.errors import DomainError
 from kennisnet.extensions import db
 from kennisnet.forms import CategoryForm, InvitationForm, OrganisationForm
 from kennisnet.models import Document, DocumentType, Invitation, Theme, User, utcnow
-from kennisnet.suggestions import suggest_themes
+from kennisnet.suggestions import themes_for
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -272,19 +272,7 @@ def edit_organisation(slug: str):  # type: ignore[no-untyped-def]
 @curator_required
 def moderation_queue():  # type: ignore[no-untyped-def]
     pending = moderation.pending_documents()
-    names = {t.slug: t.name for t in curation.themes_in_order()}
-    suggestions = {
-        doc.id: [
-            names[slug]
-            for slug in suggest_themes(
-                (doc.file.extracted_text if doc.file else "") or doc.title,
-                exclude_document=doc.id,
-                already=tuple(t.slug for t in doc.themes),
-            )
-            if slug in names
-        ]
-        for doc in pending
-    }
+    suggestions = {doc.id: [t.name for t in themes_for(doc)] for doc in pending}
     return render_template(
         "admin/moderation.html",
         enabled=moderation.moderation_enabled(),
@@ -338,11 +326,15 @@ def send_back(document_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/leden")
 @admin_required
 def members():  # type: ignore[no-untyped-def]
+    return _members_page(reset_link=None)
+
+
+def _members_page(reset_link: tuple[User, str] | None):  # type: ignore[no-untyped-def]
     return render_template(
         "admin/members.html",
         members=membership.members(),
         requests=membership.pending_requests(),
-        reset_link=None,
+        reset_link=reset_link,
     )
 
 
@@ -390,12 +382,8 @@ def member_active(user_id: int):  # type: ignore[no-untyped-def]
 def member_reset_link(user_id: int):  # type: ignore[no-untyped-def]
     user = _member(user_id)
     token = membership.issue_password_reset(user, actor=current_user)
-    link = url_for("account.reset_password", token=token, _external=True)
-    return render_template(
-        "admin/members.html",
-        members=membership.members(),
-        requests=membership.pending_requests(),
-        reset_link=(user, link),
+    return _members_page(
+        reset_link=(user, url_for("account.reset_password", token=token, _external=True))
     )
 
 

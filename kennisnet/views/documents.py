@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from kennisnet import audit, curation
+from kennisnet import audit
 from kennisnet.documents import (
     TRASH_DAYS,
     bulk_update,
@@ -25,8 +25,8 @@ from kennisnet.fields import display_values
 from kennisnet.finding import similar_documents
 from kennisnet.forms import DocumentForm, UploadForm
 from kennisnet.ingest import DuplicateUpload, Metadata, add_version, file_store, ingest_document
-from kennisnet.models import Document, DocumentFile, Theme
-from kennisnet.suggestions import suggest_themes
+from kennisnet.models import Document, DocumentFile
+from kennisnet.suggestions import themes_for
 from kennisnet.views.auth import safe_next
 
 bp = Blueprint("documents", __name__)
@@ -92,18 +92,8 @@ def detail(document_id: int):  # type: ignore[no-untyped-def]
         fields=display_values(doc),
         # The history names who changed what: for the uploader and the editors only.
         history=audit.events(document_id=doc.id, limit=50) if editable or curator else [],
-        suggested=_suggested_themes(doc, text) if editable else [],
+        suggested=themes_for(doc) if editable else [],
     )
-
-
-def _suggested_themes(doc: Document, text: str) -> list[Theme]:
-    slugs = suggest_themes(
-        text or f"{doc.title} {doc.summary}",
-        exclude_document=doc.id,
-        already=tuple(t.slug for t in doc.themes),
-    )
-    by_slug = {t.slug: t for t in curation.themes_in_order()}
-    return [by_slug[s] for s in slugs if s in by_slug]
 
 
 @bp.post("/documenten/<int:document_id>/themas-toevoegen")
