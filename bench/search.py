@@ -53,10 +53,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kennisnet.search import IndexedDocument, SearchQuery, Viewer  # noqa: E402
+from kennisnet.search.sqlite_backend import SqliteBackend  # noqa: E402
 from kennisnet.search.whoosh_backend import WhooshBackend  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
-ENGINES = ("kennisnet", "whoosh-plain", "fts5")
+ENGINES = ("kennisnet", "kennisnet-whoosh", "whoosh-plain", "fts5")
+DEFAULT_ENGINES = ("kennisnet", "whoosh-plain", "fts5")
 MODES = ("top10", "facets", "full")
 MEMBER = Viewer(user_id=1, sees_members_only=True)
 SEED = 20261123
@@ -237,7 +239,41 @@ class TimedDocs:
 
 # -- engines ----------------------------------------------------------------------------------
 class KennisnetEngine:
+    """Kennisnet's default backend (SQLite FTS5 fed by the Dutch analysis)."""
+
     name = "kennisnet"
+
+    def __init__(self, directory: Path) -> None:
+        self.backend = SqliteBackend(directory / self.name)
+
+    def build(self, docs: TimedDocs) -> None:
+        self.backend.rebuild(docs)
+
+    def run(self, text: str, mode: str) -> int:
+        query = SearchQuery(text=text, viewer=MEMBER, per_page=10)
+        if mode == "full":
+            return len(self.backend.search(query).hits)
+        from kennisnet.search import querylang
+        from kennisnet.search import sqlite_backend as sb
+
+        expression = sb.compile_query(querylang.parse(text))
+        if expression is None:
+            return 0
+        with self.backend._reader() as reader:
+            ranked = reader.ranked(expression, 10, 0)
+            if mode == "facets":
+                visible = reader.matching(expression) & reader.visible(MEMBER)
+                sb._facet_counts(reader, visible, {})
+            return len(ranked)
+
+    def close(self) -> None:
+        self.backend.close()
+
+
+class KennisnetWhooshEngine:
+    """The same analysis on the Whoosh backend (``KENNISNET_SEARCH_BACKEND=whoosh``)."""
+
+    name = "kennisnet-whoosh"
 
     def __init__(self, directory: Path) -> None:
         self.backend = WhooshBackend(directory / self.name)
@@ -288,7 +324,9 @@ class PlainWhooshEngine:
             id=ID(stored=True, unique=True),
             title=TEXT(analyzer=dutch, field_boost=3.0, stored=True),
             summary=TEXT(analyzer=dutch, field_boost=1.5, stored=True),
-            body=TEXT(analyzer=dutch, stored=True),
+            # Stored character offsets: Whoosh's fast highlighting path (PinpointFragmenter),
+            # without which highlighting 1,200-word documents takes seconds per query.
+            body=TEXT(analyzer=dutch, stored=True, chars=True),
             theme_names=TEXT(analyzer=dutch, field_boost=2.0),
             type_name=TEXT(analyzer=dutch),
             organisation_name=TEXT(analyzer=dutch),
@@ -350,7 +388,9 @@ class PlainWhooshEngine:
             for facet in ("type", "organisation", "year", "themes"):
                 results.groups(facet)
         if mode == "full":
-            results.fragmenter = highlight.ContextFragmenter(maxchars=200, surround=60)
+            results.fragmenter = highlight.PinpointFragmenter(
+                maxchars=200, surround=60, autotrim=True
+            )
             for hit in results:
                 hit.highlights("body", top=2)
         return len(results[:10])
@@ -457,6 +497,7 @@ class Fts5Engine:
 
 ENGINE_CLASSES: dict[str, Callable[[Path], object]] = {
     "kennisnet": KennisnetEngine,
+    "kennisnet-whoosh": KennisnetWhooshEngine,
     "whoosh-plain": PlainWhooshEngine,
     "fts5": Fts5Engine,
 }
@@ -504,7 +545,8 @@ def profile_full_path(engine: KennisnetEngine, queries: list[str], top: int) -> 
 def source_versions() -> str:
     """Hashes of the search modules measured: the backend changes often, the figures with it."""
     parts = []
-    for name in ("whoosh_backend.py", "analysis.py"):
+    names = ("sqlite_backend.py", "terms.py", "snippets.py", "whoosh_backend.py", "analysis.py")
+    for name in names:
         digest = hashlib.sha256((ROOT / "kennisnet" / "search" / name).read_bytes()).hexdigest()
         parts.append(f"{name} {digest[:12]}")
     return ", ".join(parts)
@@ -525,7 +567,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--words", type=int, default=1200, help="body words per document")
-    parser.add_argument("--engines", default=",".join(ENGINES))
+    parser.add_argument("--engines", default=",".join(DEFAULT_ENGINES))
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--json", type=Path, help="also write the figures here")

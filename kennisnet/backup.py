@@ -191,8 +191,12 @@ def _add_index(tar: tarfile.TarFile, search: Any) -> str | None:
         generation = Path(directory) / current
         if not current or not generation.is_dir():
             return None
+        checkpoint = getattr(search, "checkpoint", None)
+        if checkpoint is not None:
+            checkpoint()  # an SQLite index: everything into the main file first
         for path in sorted(generation.iterdir()):
-            if path.is_file():
+            # SQLite's shared-memory file describes a live process's view, not data.
+            if path.is_file() and not path.name.endswith("-shm"):
                 tar.add(path, f"index/{current}/{path.name}")
         _add_bytes(tar, "index/CURRENT", current.encode())
         return search.schema_version()

@@ -58,6 +58,8 @@ def settings_from_env(env: Mapping[str, str]) -> dict[str, Any]:
         "MAX_UPLOAD_BYTES": max_upload_mb * 1024 * 1024,
         # Room for the form fields around the files; each file is checked exactly in ingest.
         "MAX_CONTENT_LENGTH": (max_upload_mb * 10 + 1) * 1024 * 1024,
+        # "sqlite" (FTS5, the default) or "whoosh": see docs/decisions.md.
+        "SEARCH_BACKEND": (env.get("KENNISNET_SEARCH_BACKEND") or "sqlite").strip().lower(),
         "TASKS_IMMEDIATE": _flag(env.get("KENNISNET_TASKS_IMMEDIATE")),
         "TASKS_WORKERS": int(env.get("KENNISNET_TASKS_WORKERS") or 2),
         "EXTRACTION_TIMEOUT": float(env.get("KENNISNET_EXTRACTION_TIMEOUT") or 120),

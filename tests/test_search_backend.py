@@ -1,4 +1,4 @@
-"""The Whoosh backend behind the search boundary: filters, facets, visibility, safety."""
+"""Both backends behind the search boundary: filters, facets, visibility, safety."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kennisnet.search import ANONYMOUS, IndexedDocument, SearchQuery, Viewer
+from kennisnet.search import ANONYMOUS, IndexedDocument, SearchBackend, SearchQuery, Viewer
+from kennisnet.search.sqlite_backend import SqliteBackend
 from kennisnet.search.whoosh_backend import WhooshBackend
 
 MEMBER = Viewer(user_id=1, sees_members_only=True)
@@ -36,9 +37,17 @@ def doc(id: int, **overrides: object) -> IndexedDocument:
     return IndexedDocument(**values)  # type: ignore[arg-type]
 
 
+BACKEND_CLASSES = {"sqlite": SqliteBackend, "whoosh": WhooshBackend}
+
+
+@pytest.fixture(params=sorted(BACKEND_CLASSES))
+def backend_class(request: pytest.FixtureRequest) -> type:
+    return BACKEND_CLASSES[request.param]
+
+
 @pytest.fixture
-def backend(tmp_path: Path) -> WhooshBackend:
-    search = WhooshBackend(tmp_path / "index")
+def backend(tmp_path: Path, backend_class: type) -> SearchBackend:
+    search = backend_class(tmp_path / "index")
     search.index(
         [
             doc(
@@ -86,12 +95,12 @@ def ids(results) -> list[int]:  # type: ignore[no-untyped-def]
     return [h.id for h in results.hits]
 
 
-def test_full_text_with_dutch_forms(backend: WhooshBackend) -> None:
+def test_full_text_with_dutch_forms(backend: SearchBackend) -> None:
     assert ids(backend.search(SearchQuery(text="cooperatie"))) == [1]
     assert ids(backend.search(SearchQuery(text="mantelzorger"))) == [2]
 
 
-def test_anonymous_never_sees_members_only(backend: WhooshBackend) -> None:
+def test_anonymous_never_sees_members_only(backend: SearchBackend) -> None:
     anonymous = backend.search(SearchQuery(text="subsidies"))
     assert anonymous.total == 0
     assert ids(backend.search(SearchQuery(text="subsidies", viewer=MEMBER))) == [3]
@@ -102,13 +111,13 @@ def test_anonymous_never_sees_members_only(backend: WhooshBackend) -> None:
     assert backend.search(SearchQuery(viewer=MEMBER)).facets["theme"]["mantelzorg"] == 2
 
 
-def test_empty_query_lists_newest_first(backend: WhooshBackend) -> None:
+def test_empty_query_lists_newest_first(backend: SearchBackend) -> None:
     results = backend.search(SearchQuery(text="", viewer=MEMBER))
     assert results.total == 4
     assert ids(results) == [4, 3, 2, 1]
 
 
-def test_filters_combine_or_within_and_across(backend: WhooshBackend) -> None:
+def test_filters_combine_or_within_and_across(backend: SearchBackend) -> None:
     both = backend.search(
         SearchQuery(filters={"theme": ("mantelzorg", "wijkeconomie")}, viewer=MEMBER)
     )
@@ -119,7 +128,7 @@ def test_filters_combine_or_within_and_across(backend: WhooshBackend) -> None:
     assert ids(narrowed) == [2]
 
 
-def test_facet_counts_are_disjunctive(backend: WhooshBackend) -> None:
+def test_facet_counts_are_disjunctive(backend: SearchBackend) -> None:
     results = backend.search(SearchQuery(filters={"type": ("projectplan",)}, viewer=MEMBER))
     # The type facet still offers the other types, counted without its own filter...
     assert results.facets["type"] == {
@@ -134,7 +143,7 @@ def test_facet_counts_are_disjunctive(backend: WhooshBackend) -> None:
     assert results.facets["organisation"] == {"oost": 1}
 
 
-def test_sort_newest_and_paging(backend: WhooshBackend) -> None:
+def test_sort_newest_and_paging(backend: SearchBackend) -> None:
     first = backend.search(SearchQuery(viewer=MEMBER, per_page=3, page=1, sort="newest"))
     second = backend.search(SearchQuery(viewer=MEMBER, per_page=3, page=2, sort="newest"))
     assert first.pages == 2
@@ -165,18 +174,18 @@ def test_sort_newest_and_paging(backend: WhooshBackend) -> None:
         "+",
     ],
 )
-def test_any_syntax_answers_normally(backend: WhooshBackend, text: str) -> None:
+def test_any_syntax_answers_normally(backend: SearchBackend, text: str) -> None:
     results = backend.search(SearchQuery(text=text))
     assert results.total >= 0
     assert 3 not in ids(results)
 
 
-def test_field_syntax_does_not_reach_members_only(backend: WhooshBackend) -> None:
+def test_field_syntax_does_not_reach_members_only(backend: SearchBackend) -> None:
     assert 3 not in ids(backend.search(SearchQuery(text="visibility:members geheim")))
 
 
-def test_snippets_highlight_and_escape(tmp_path: Path) -> None:
-    search = WhooshBackend(tmp_path / "idx")
+def test_snippets_highlight_and_escape(tmp_path: Path, backend_class: type) -> None:
+    search = backend_class(tmp_path / "idx")
     search.index([doc(1, body="Een <script>alert(1)</script> buurtkamer voor iedereen.")])
     hit = search.search(SearchQuery(text="buurtkamer")).hits[0]
     assert "<mark>buurtkamer</mark>" in hit.snippet
@@ -184,7 +193,7 @@ def test_snippets_highlight_and_escape(tmp_path: Path) -> None:
     assert "&lt;script&gt;" in hit.snippet
 
 
-def test_remove_and_update(backend: WhooshBackend) -> None:
+def test_remove_and_update(backend: SearchBackend) -> None:
     backend.remove([1])
     assert backend.search(SearchQuery(text="cooperatie")).total == 0
     backend.index([doc(2, title="Nieuwe titel over tuinieren")])
@@ -192,7 +201,7 @@ def test_remove_and_update(backend: WhooshBackend) -> None:
     assert backend.search(SearchQuery(text="mantelzorgcafé")).total == 0
 
 
-def test_rebuild_swaps_generation(backend: WhooshBackend) -> None:
+def test_rebuild_swaps_generation(backend: SearchBackend) -> None:
     assert not backend.needs_rebuild()
     count = backend.rebuild([doc(7, title="Alleen dit document")])
     assert count == 1
@@ -200,8 +209,8 @@ def test_rebuild_swaps_generation(backend: WhooshBackend) -> None:
     assert len(list(backend.directory.glob("gen-*"))) == 1
 
 
-def test_missing_or_foreign_index_needs_rebuild(tmp_path: Path) -> None:
-    search = WhooshBackend(tmp_path / "idx")
+def test_missing_or_foreign_index_needs_rebuild(tmp_path: Path, backend_class: type) -> None:
+    search = backend_class(tmp_path / "idx")
     assert search.needs_rebuild()
     search.rebuild([])
     assert not search.needs_rebuild()
@@ -210,20 +219,20 @@ def test_missing_or_foreign_index_needs_rebuild(tmp_path: Path) -> None:
     assert search.needs_rebuild()
 
 
-def test_empty_body_indexes(tmp_path: Path) -> None:
-    search = WhooshBackend(tmp_path / "idx")
+def test_empty_body_indexes(tmp_path: Path, backend_class: type) -> None:
+    search = backend_class(tmp_path / "idx")
     search.index([doc(1, body="", summary="   ")])
     assert search.search(SearchQuery(text="document")).total == 1
 
 
-def test_suggestion_comes_from_visible_documents_only(backend: WhooshBackend) -> None:
+def test_suggestion_comes_from_visible_documents_only(backend: SearchBackend) -> None:
     # "geheim" is only in the members-only document 3.
     assert backend.search(SearchQuery(text="geheum")).suggestion is None
     assert backend.search(SearchQuery(text="geheum", viewer=MEMBER)).suggestion == "geheim"
     assert backend.search(SearchQuery(text="statutn")).suggestion == "statuten"
 
 
-def test_or_fallback_only_when_all_words_find_nothing(backend: WhooshBackend) -> None:
+def test_or_fallback_only_when_all_words_find_nothing(backend: SearchBackend) -> None:
     both = backend.search(SearchQuery(text="repaircafé vrijwilligers"))
     assert (both.fallback, ids(both)) == (None, [4])
     either = backend.search(SearchQuery(text="repaircafé statuten"))
@@ -233,7 +242,7 @@ def test_or_fallback_only_when_all_words_find_nothing(backend: WhooshBackend) ->
     assert backend.search(SearchQuery(text="xyzzy qwerty")).fallback is None
 
 
-def test_complete_and_more_like_respect_visibility(backend: WhooshBackend) -> None:
+def test_complete_and_more_like_respect_visibility(backend: SearchBackend) -> None:
     anonymous = backend.complete("gehe", ANONYMOUS)
     assert anonymous.title_ids == [] and "geheim" not in anonymous.terms
     member = backend.complete("gehe", MEMBER)
@@ -242,7 +251,7 @@ def test_complete_and_more_like_respect_visibility(backend: WhooshBackend) -> No
     assert backend.complete("", MEMBER).title_ids == []
 
 
-def test_reused_searchers_see_every_write(backend: WhooshBackend) -> None:
+def test_reused_searchers_see_every_write(backend: SearchBackend) -> None:
     for _ in range(3):  # warm the pool
         backend.search(SearchQuery(text="pilot"))
     backend.index([doc(9, title="Pilot deelauto")])
@@ -255,8 +264,10 @@ def test_reused_searchers_see_every_write(backend: WhooshBackend) -> None:
     assert ids(backend.search(SearchQuery(text="pilot"))) == [5]
 
 
-def test_compound_query_finds_its_parts_below_the_compound(tmp_path: Path) -> None:
-    search = WhooshBackend(tmp_path / "idx")
+def test_compound_query_finds_its_parts_below_the_compound(
+    tmp_path: Path, backend_class: type
+) -> None:
+    search = backend_class(tmp_path / "idx")
     search.index(
         [
             doc(1, title="Een nieuw buurtinitiatief", body="Wij starten een buurtinitiatief."),
@@ -267,8 +278,8 @@ def test_compound_query_finds_its_parts_below_the_compound(tmp_path: Path) -> No
     assert ids(search.search(SearchQuery(text="buurtinitiatief"))) == [1, 2]
 
 
-def test_phrases_match_word_forms_in_order(tmp_path: Path) -> None:
-    search = WhooshBackend(tmp_path / "idx")
+def test_phrases_match_word_forms_in_order(tmp_path: Path, backend_class: type) -> None:
+    search = backend_class(tmp_path / "idx")
     search.index(
         [
             doc(1, body="De algemene ledenvergaderingen van de coöperatie."),

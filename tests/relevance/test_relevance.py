@@ -20,6 +20,7 @@ import pytest
 
 from kennisnet.extraction import detect_kind_path, extract
 from kennisnet.search import IndexedDocument, SearchQuery, Viewer
+from kennisnet.search.sqlite_backend import SqliteBackend
 from kennisnet.search.whoosh_backend import WhooshBackend
 
 HERE = Path(__file__).resolve().parent
@@ -135,15 +136,22 @@ def documents() -> dict[int, Judged]:
 Engine = Callable[[str], list[str]]
 
 
-@pytest.fixture(scope="module")
-def kennisnet(documents: dict[int, Judged], tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    backend = WhooshBackend(tmp_path_factory.mktemp("kennisnet") / "index")
+@pytest.fixture(scope="module", params=["sqlite", "whoosh"])
+def kennisnet(
+    documents: dict[int, Judged],
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+) -> Engine:
+    """Kennisnet's analysis on each backend: both must clear the floors."""
+    backend_class = {"sqlite": SqliteBackend, "whoosh": WhooshBackend}[request.param]
+    backend = backend_class(tmp_path_factory.mktemp("kennisnet") / "index")
     backend.rebuild(indexed(doc_id, doc) for doc_id, doc in documents.items())
 
     def search(text: str) -> list[str]:
         results = backend.search(SearchQuery(text=text, viewer=MEMBER, per_page=TOP))
         return [documents[hit.id].key for hit in results.hits]
 
+    search.backend = request.param  # type: ignore[attr-defined]
     return search
 
 
@@ -231,7 +239,11 @@ def figures(
     ratio = ours["recall_at_10"] / max(theirs["recall_at_10"], 1e-9)  # type: ignore[operator]
     out = tmp_path_factory.mktemp("relevance") / "relevance.json"
     out.write_text(json.dumps({**result, "recall_ratio": ratio}, indent=2, ensure_ascii=False))
-    print(f"\nrelevance over {ours['queries']} queries and {len(documents)} documents ({out})")
+    backend = getattr(kennisnet, "backend", "?")
+    print(
+        f"\nrelevance over {ours['queries']} queries and {len(documents)} documents,"
+        f" Kennisnet on {backend} ({out})"
+    )
     for name, row in result.items():
         print(
             f"  {name:9}  recall@10 {row['recall_at_10']:.3f}  MRR {row['mrr']:.3f}  "

@@ -1,0 +1,825 @@
+"""The SQLite FTS5 backend: Kennisnet's Dutch analysis in Python, matching and BM25 in C.
+
+Each generation (see ``generations``) is one SQLite file, ``search.sqlite``, apart from the
+application database: it can be rebuilt from that database at any time, and works the same
+whether the application runs on SQLite or PostgreSQL.
+
+Text is analysed before it reaches FTS5 (``terms``): FTS5 only splits the space-separated terms
+we hand it. The ``fts`` table has one column per role:
+
+- ``title``, ``summary``, ``body``, ``meta`` (theme, type and organisation names, field values):
+  stems in word order, stop words out, so phrases match word forms in order;
+- ``parts``: the stemmed parts of every compound in the document, a bag, weighted down;
+- ``title_exact``, ``body_exact``: the folded words as written, which rank exact forms higher
+  and serve prefix matches and spelling suggestions;
+- ``tags``: one opaque term per visibility and filter value, weight 0, so the ranked page query
+  is filtered inside FTS5 (``ORDER BY rank LIMIT``) and never has to rank what it cannot show.
+
+Totals and disjunctive facet counts are set operations in Python on document ids: the ids
+matching the text (one FTS5 scan), the ids visible to the viewer and the ids of each facet value
+(read once per index version and cached).
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import logging
+import math
+import sqlite3
+import threading
+import weakref
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from rapidfuzz.distance import Levenshtein
+
+from kennisnet.search import querylang, snippets
+from kennisnet.search.analysis import ANALYSIS_VERSION, TOKEN_PATTERN, fold, normalise
+from kennisnet.search.base import (
+    FACETS,
+    FIELD_PREFIX,
+    Completions,
+    Hit,
+    IndexedDocument,
+    SearchQuery,
+    SearchResults,
+    Viewer,
+    field_value_slug,
+)
+from kennisnet.search.generations import Generations
+from kennisnet.search.querylang import Node, Not, Phrase, Word
+from kennisnet.search.terms import WordTerms, analyse, word_terms, words
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Bump when the tables or the way text becomes terms change: a different version means rebuild.
+SCHEMA_VERSION = f"fts5-1.{ANALYSIS_VERSION}"
+DB_NAME = "search.sqlite"
+COLUMNS = ("title", "summary", "body", "meta", "parts", "title_exact", "body_exact", "tags")
+# BM25 weight per column, in COLUMNS order. A compound's parts count half a word, so a text
+# about "coöperaties" ranks above one that mentions a "wijkcoöperatie"; exact forms add to the
+# stem's score; tags never score.
+WEIGHTS = (3.0, 1.5, 1.0, 1.5, 0.5, 3.0, 1.0, 0.0)
+STEM_COLUMNS = "{title summary body meta parts}"
+PHRASE_COLUMNS = "{title summary body meta}"
+BODY_COLUMNS = "{summary body meta parts}"
+EXACT_COLUMNS = "{title_exact body_exact}"
+FACET_FILTERS = {
+    "theme": "theme",
+    "type": "type",
+    "organisation": "organisation",
+    "year": "year",
+    "region": "region",
+}
+BATCH = 500  # documents per transaction in a rebuild
+MIN_CORRECTABLE = 4  # shorter words have too many neighbours at edit distance 1
+MAX_CANDIDATE_TERMS = 50_000  # index words looked at for one spelling correction
+MORE_LIKE_WORDS = 1_500  # key terms from the title, summary and the start of the body
+MORE_LIKE_CANDIDATES = 60
+MORE_LIKE_TERMS = 12
+MIN_PREFIX = 2
+MAX_PREFIX_TERMS = 2_000  # index words looked at for one autocomplete prefix
+
+_INSERT_FTS = (  # constants only
+    f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * (len(COLUMNS) + 1))})"  # noqa: S608
+)
+_DDL = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE docs (id INTEGER PRIMARY KEY, title TEXT NOT NULL, summary TEXT NOT NULL,"
+    " body TEXT NOT NULL, visibility TEXT NOT NULL, status TEXT NOT NULL, created REAL NOT NULL)",
+    "CREATE TABLE doc_values (doc_id INTEGER NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL)",
+    "CREATE INDEX doc_values_doc ON doc_values (doc_id)",
+    f"CREATE VIRTUAL TABLE fts USING fts5({', '.join(COLUMNS)},"
+    " tokenize = 'unicode61 remove_diacritics 0')",
+    # Constants only: no outside text reaches these statements.
+    f"INSERT INTO fts (fts, rank) VALUES ('rank', 'bm25({', '.join(map(str, WEIGHTS))})')",  # noqa: S608
+    "CREATE VIRTUAL TABLE vocab_col USING fts5vocab(fts, 'col')",
+    "CREATE VIRTUAL TABLE vocab_row USING fts5vocab(fts, 'row')",
+    "INSERT INTO meta (key, value) VALUES ('version', '0')",
+)
+
+
+def _quote(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def tag(kind: str, value: str) -> str:
+    """One term for a filter value; hex keeps any slug a single FTS5 token."""
+    return f"{kind}x{value.encode('utf-8').hex()}"
+
+
+# -- query text -> FTS5 expression ------------------------------------------------------------
+def _word_expression(word: WordTerms) -> str:
+    # BM25 in FTS5 saturates per phrase, not per column: the title as a phrase of its own
+    # scores on top of a body that already says the word fifty times, as in BM25F.
+    options = [
+        f"{{title}}: {_quote(word.stem)}",
+        f"{BODY_COLUMNS}: {_quote(word.stem)}",
+        f"{EXACT_COLUMNS}: {_quote(word.exact)}",
+    ]
+    if word.leaves:
+        # A compound also matches its parts apart ("initiatief in de buurt"), ranked below the
+        # compound itself, which matches more of the Or.
+        parts = " AND ".join(f"{STEM_COLUMNS}: {_quote(leaf)}" for leaf in word.leaves)
+        options.append(f"({parts})")
+    return "(" + " OR ".join(options) + ")"
+
+
+def _join(op: str, expressions: list[str]) -> str | None:
+    if not expressions:
+        return None
+    if len(expressions) == 1:
+        return expressions[0]
+    return "(" + f" {op.upper()} ".join(expressions) + ")"
+
+
+def compile_query(node: Node | None, op: str = "and") -> str | None:
+    """The FTS5 MATCH expression for a parsed query, or None when nothing is left to match."""
+    if node is None:
+        return None
+    if isinstance(node, Word):
+        return _join(op, [_word_expression(w) for w in words(node.text)])
+    if isinstance(node, Phrase):
+        found = words(node.text)
+        if len(found) <= 1:
+            return _join(op, [_word_expression(w) for w in found])
+        stems = " ".join(w.stem for w in found)
+        exact = " ".join(w.exact for w in found)
+        return f"({PHRASE_COLUMNS}: {_quote(stems)} OR {EXACT_COLUMNS}: {_quote(exact)})"
+    if isinstance(node, Not):
+        return None  # only meaningful inside an "and" group, handled there
+    positive = [compile_query(n, node.op) for n in node.nodes if not isinstance(n, Not)]
+    expression = _join(node.op, [e for e in positive if e])
+    if node.op == "and" and expression is not None:
+        negative = [compile_query(n.node, "or") for n in node.nodes if isinstance(n, Not)]
+        excluded = _join("or", [e for e in negative if e])
+        if excluded:
+            expression = f"({expression} NOT {excluded})"
+    return expression
+
+
+def _and(first: str, *more: str | None) -> str:
+    """``first`` and every further expression given (None ones are left out)."""
+    return _join("and", [first, *(e for e in more if e)]) or first
+
+
+# -- per-version caches -------------------------------------------------------------------------
+@dataclass
+class _Snapshot:
+    """What a reader derives from one version of one generation, computed on first use."""
+
+    key: tuple[str, str]
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    cache: dict[object, object] = field(default_factory=dict)
+
+    def get(self, name: object, compute: Callable[[], T]) -> T:
+        try:
+            return self.cache[name]  # type: ignore[return-value]
+        except KeyError:
+            pass
+        with self.lock:
+            if name not in self.cache:
+                self.cache[name] = compute()
+            return self.cache[name]  # type: ignore[return-value]
+
+
+@dataclass
+class _Reader:
+    conn: sqlite3.Connection
+    snapshot: _Snapshot
+
+    def ids(self, expression: str, limit: int | None = None) -> list[int]:
+        sql = "SELECT rowid FROM fts WHERE fts MATCH ?"
+        args: tuple[object, ...] = (expression,)
+        if limit is not None:
+            sql += " LIMIT ?"
+            args += (limit,)
+        try:
+            return [row[0] for row in self.conn.execute(sql, args)]
+        except sqlite3.OperationalError:
+            # Expressions are built from analysed terms only; an error here is our bug, but a
+            # member's search must still answer.
+            log.exception("FTS5 rejected %r", expression)
+            return []
+
+    def matching(self, expression: str | None) -> frozenset[int]:
+        if expression is None:
+            return self.all_ids()
+        return frozenset(self.ids(expression))
+
+    def any(self, expression: str) -> bool:
+        return bool(self.ids(expression, 1))
+
+    def ranked(self, expression: str, limit: int, offset: int) -> list[tuple[int, float]]:
+        try:
+            rows = self.conn.execute(
+                "SELECT rowid, rank FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
+                (expression, limit, offset),
+            )
+            return [(row[0], -row[1]) for row in rows]
+        except sqlite3.OperationalError:
+            log.exception("FTS5 rejected %r", expression)
+            return []
+
+    def all_ids(self) -> frozenset[int]:
+        return self.snapshot.get(
+            "all", lambda: frozenset(r[0] for r in self.conn.execute("SELECT id FROM docs"))
+        )
+
+    def visible(self, viewer: Viewer) -> frozenset[int]:
+        kinds = ("public", "members") if viewer.sees_members_only else ("public",)
+
+        def compute() -> frozenset[int]:
+            sql = "SELECT id FROM docs WHERE visibility IN (SELECT value FROM json_each(?))"
+            return frozenset(r[0] for r in self.conn.execute(sql, (json.dumps(kinds),)))
+
+        return self.snapshot.get(("visible", kinds), compute)
+
+    def values(self, facet: str) -> dict[str, frozenset[int]]:
+        """Each value of ``facet`` with its documents."""
+
+        def compute() -> dict[str, frozenset[int]]:
+            out: dict[str, set[int]] = {}
+            rows = self.conn.execute(
+                "SELECT value, doc_id FROM doc_values WHERE facet = ?", (facet,)
+            )
+            for value, doc_id in rows:
+                out.setdefault(value, set()).add(doc_id)
+            return {value: frozenset(ids) for value, ids in out.items()}
+
+        return self.snapshot.get(("values", facet), compute)
+
+    def created(self) -> dict[int, float]:
+        return self.snapshot.get(
+            "created", lambda: dict(self.conn.execute("SELECT id, created FROM docs"))
+        )
+
+
+def _visibility_expression(viewer: Viewer) -> str | None:
+    if viewer.sees_members_only:
+        return None  # every indexed document is public or members-only
+    return f"{{tags}}: {_quote(tag('vis', 'public'))}"
+
+
+def _filter_field(name: str, values: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """The facet and values behind a filter name; ("", ()) for an unknown name."""
+    if name.startswith(FIELD_PREFIX):
+        key = name[len(FIELD_PREFIX) :]
+        return "field", tuple(f"{key}={v}" for v in values)
+    if name in FACET_FILTERS:
+        return FACET_FILTERS[name], values
+    return "", ()
+
+
+def _filters(query: SearchQuery) -> dict[str, tuple[str, tuple[str, ...]]]:
+    out = {}
+    for name, values in query.filters.items():
+        facet, terms = _filter_field(name, tuple(values or ()))
+        if facet and terms:
+            out[name] = (facet, terms)
+    return out
+
+
+def _filter_expression(query: SearchQuery) -> str | None:
+    """Visibility and filters as an FTS5 expression over ``tags``."""
+    parts = [_visibility_expression(query.viewer)]
+    for facet, values in _filters(query).values():
+        options = " OR ".join(f"{{tags}}: {_quote(tag(facet, v))}" for v in dict.fromkeys(values))
+        parts.append(f"({options})")
+    return _and(*parts)
+
+
+def _intersect(first: frozenset[int] | set[int], *others: frozenset[int] | set[int]) -> set[int]:
+    result = set(first)
+    for other in sorted(others, key=len):
+        result &= other
+    return result
+
+
+def _values(doc: IndexedDocument) -> list[tuple[str, str]]:
+    values = [("theme", slug) for slug in dict.fromkeys(doc.themes)]
+    values += [("type", doc.type), ("organisation", doc.organisation), ("region", doc.region)]
+    values.append(("year", str(doc.year) if doc.year else ""))
+    values += [("field", f"{key}={field_value_slug(value)}") for key, value in doc.fields]
+    return [(facet, value) for facet, value in dict.fromkeys(values) if value]
+
+
+@dataclass(frozen=True)
+class _Row:
+    doc: IndexedDocument
+    columns: tuple[str, ...]
+    values: list[tuple[str, str]]
+
+
+def _row(doc: IndexedDocument) -> _Row:
+    meta_text = [*doc.theme_names, doc.type_name, doc.organisation_name]
+    meta_text += [value for _key, value in doc.fields]
+    title, title_exact, title_parts = analyse([doc.title])
+    summary, summary_exact, summary_parts = analyse([doc.summary])
+    body, body_exact, body_parts = analyse([doc.body])
+    meta, _meta_exact, meta_parts = analyse(meta_text)
+    parts = " ".join(p for p in (title_parts, summary_parts, body_parts, meta_parts) if p)
+    values = _values(doc)
+    tags = " ".join([tag("vis", doc.visibility), *(tag(f, v) for f, v in values)])
+    exact = f"{summary_exact} {body_exact}".strip()
+    return _Row(doc, (title, summary, body, meta, parts, title_exact, exact, tags), values)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=60)
+    conn.execute("PRAGMA busy_timeout = 60000")
+    conn.execute("PRAGMA mmap_size = 1073741824")
+    return conn
+
+
+class SqliteBackend:
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+        self.generations = Generations(self.directory)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._snapshots: dict[tuple[str, str], _Snapshot] = {}
+        self._open: list[sqlite3.Connection] = []
+        weakref.finalize(self, _close_all, self._open)
+
+    def close(self) -> None:
+        with self._lock:
+            conns = list(self._open)
+            self._open.clear()
+        _close_all(conns)
+        self._local = threading.local()
+
+    # -- generations -----------------------------------------------------------------------
+    def schema_version(self) -> str | None:
+        return self.generations.version()
+
+    def _write_lock(self):  # type: ignore[no-untyped-def]  # backup holds it while copying
+        return self.generations.write_lock()
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the file, so copying the file copies everything."""
+        generation = self.generations.current()
+        if generation is None:
+            return
+        conn = _connect(self._db(generation))
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+
+    def needs_rebuild(self) -> bool:
+        """True when the index is missing, unreadable or built with another schema."""
+        if self.schema_version() != SCHEMA_VERSION:
+            return True
+        try:
+            with self._reader() as reader:
+                reader.conn.execute("SELECT count(*) FROM docs").fetchone()
+                reader.conn.execute("SELECT count(*) FROM fts WHERE fts MATCH 'x'").fetchone()
+        except Exception:  # any engine error means the index cannot be trusted
+            log.exception("search index cannot be opened")
+            return True
+        return False
+
+    def _db(self, generation: str) -> Path:
+        return self.generations.path(generation) / DB_NAME
+
+    def _create(self) -> str:
+        generation = self.generations.new(SCHEMA_VERSION)
+        conn = _connect(self._db(generation))
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("BEGIN")
+            for statement in _DDL:
+                conn.execute(statement)
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+        return generation
+
+    def _current(self) -> str:
+        generation = self.generations.current()
+        if generation is None:
+            with self.generations.write_lock():
+                generation = self.generations.current()
+                if generation is None:
+                    generation = self._create()
+                    self.generations.set_current(generation)
+        return generation
+
+    @contextmanager
+    def _reader(self) -> Iterator[_Reader]:
+        generation = self._current()
+        held = getattr(self._local, "conn", None)
+        if held is None or held[0] != generation:
+            if held is not None:
+                held[1].close()
+            conn = _connect(self._db(generation))
+            conn.execute("PRAGMA query_only = 1")
+            self._local.conn = held = (generation, conn)
+            with self._lock:
+                self._open.append(conn)
+        conn = held[1]
+        # One read transaction per search: every query in it sees the same version.
+        conn.execute("BEGIN")
+        try:
+            version = conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0]
+            yield _Reader(conn, self._snapshot((generation, version)))
+        finally:
+            conn.execute("COMMIT")
+
+    def _snapshot(self, key: tuple[str, str]) -> _Snapshot:
+        with self._lock:
+            snapshot = self._snapshots.get(key)
+            if snapshot is None:
+                # Older versions are dropped: a search in flight keeps its own reference.
+                self._snapshots = {key: (snapshot := _Snapshot(key))}
+            return snapshot
+
+    # -- writes ----------------------------------------------------------------------------
+    @contextmanager
+    def _writer(self, generation: str) -> Iterator[sqlite3.Connection]:
+        conn = _connect(self._db(generation))
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'version'")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+
+    def index(self, docs: Iterable[IndexedDocument]) -> None:
+        # The last version of a document given twice wins; analysis happens outside the lock.
+        rows = list({doc.id: _row(doc) for doc in docs}.values())
+        if not rows:
+            return
+        with self.generations.write_lock(), self._writer(self._current()) as conn:
+            _delete(conn, [row.doc.id for row in rows])
+            _insert(conn, rows)
+
+    def remove(self, ids: Iterable[int]) -> None:
+        ids = [int(i) for i in ids]
+        if not ids:
+            return
+        with self.generations.write_lock(), self._writer(self._current()) as conn:
+            _delete(conn, ids)
+
+    def rebuild(self, docs: Iterable[IndexedDocument]) -> int:
+        """Build a fresh generation from ``docs`` and swap it in; returns the count.
+
+        Holding the write lock for the whole rebuild means no update can land in the old
+        generation and be lost by the swap; searches meanwhile read the old generation.
+        """
+        with self.generations.write_lock():
+            generation = self._create()
+            count = 0
+            try:
+                conn = _connect(self._db(generation))
+                try:
+                    # Not live until the swap: a crash loses nothing but this generation.
+                    conn.execute("PRAGMA synchronous = OFF")
+                    batch: list[_Row] = []
+                    for doc in docs:
+                        batch.append(_row(doc))
+                        count += 1
+                        if len(batch) >= BATCH:
+                            _insert_batch(conn, batch)
+                            batch = []
+                    _insert_batch(conn, batch)
+                    conn.execute("INSERT INTO fts (fts) VALUES ('optimize')")
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                finally:
+                    conn.close()
+            except BaseException:
+                self.generations.discard(generation)
+                raise
+            self.generations.swap(generation)
+        return count
+
+    def indexed_ids(self) -> set[int]:
+        with self._reader() as reader:
+            return set(reader.all_ids())
+
+    # -- reads -----------------------------------------------------------------------------
+    def search(self, query: SearchQuery) -> SearchResults:
+        tree = querylang.parse(query.text)
+        with self._reader() as reader:
+            visible = reader.visible(query.viewer)
+            selected = {
+                name: _union(reader.values(facet), values)
+                for name, (facet, values) in _filters(query).items()
+            }
+            allowed = _intersect(visible, *selected.values())
+            expression = compile_query(tree)
+            matched = reader.matching(expression)
+            fallback = None
+            if expression is not None and matched.isdisjoint(allowed):
+                # No document has every word: show those with any of them, and say so.
+                any_tree = querylang.with_operator(tree, "or")
+                any_expression = compile_query(any_tree)
+                if any_expression is not None and any_expression != expression:
+                    any_matched = reader.matching(any_expression)
+                    if not any_matched.isdisjoint(allowed):
+                        tree, expression, matched = any_tree, any_expression, any_matched
+                        fallback = "or"
+            found = allowed & matched
+            total = len(found)
+            pages = max(1, -(-total // query.per_page))
+            pagenum = min(max(1, query.page), pages)
+            offset = (pagenum - 1) * query.per_page
+            page: list[tuple[int, float]] = []
+            if found:
+                if expression is None or query.sort == "newest":
+                    created = reader.created()
+                    newest = heapq.nlargest(offset + query.per_page, found, key=created.__getitem__)
+                    page = [(doc_id, 0.0) for doc_id in newest[offset:]]
+                else:
+                    ranked_expression = _and(expression, _filter_expression(query))
+                    page = reader.ranked(ranked_expression, query.per_page, offset)
+            hits = self._hits(reader, page, tree if expression is not None else None)
+            facets = _facet_counts(reader, matched & visible, selected, query.field_facets)
+            suggestion = None
+            if expression is not None:
+                suggestion = self._suggest(reader, query.text, query)
+        return SearchResults(
+            total=total,
+            page=pagenum,
+            per_page=query.per_page,
+            hits=hits,
+            facets=facets,
+            suggestion=suggestion,
+            fallback=fallback,
+        )
+
+    @staticmethod
+    def _hits(reader: _Reader, page: list[tuple[int, float]], tree: Node | None) -> list[Hit]:
+        if not page:
+            return []
+        ids = [doc_id for doc_id, _score in page]
+        stored = {
+            row[0]: row[1:]
+            for row in reader.conn.execute(
+                "SELECT id, summary, body FROM docs WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(ids),),
+            )
+        }
+        terms = frozenset(
+            term
+            for text in querylang.positive_texts(tree)
+            for word in words(text)
+            for term in (word.stem, word.exact, *word.leaves)
+        )
+        hits = []
+        for doc_id, score in page:
+            summary, body = stored.get(doc_id, ("", ""))
+            text = (
+                snippets.snippet(body, terms)
+                or snippets.snippet(summary, terms)
+                or snippets.plain_snippet(summary or body)
+            )
+            hits.append(Hit(id=doc_id, score=score, snippet=text))
+        return hits
+
+    # -- did you mean ----------------------------------------------------------------------
+    def _suggest(self, reader: _Reader, text: str, query: SearchQuery) -> str | None:
+        """A corrected query, or None. Only words in documents this viewer may see are
+        offered, and only a correction that finds documents under the query's filters is
+        returned, so a suggestion never reveals a word from a document the viewer cannot open."""
+        visibility = _visibility_expression(query.viewer)
+        replacements: list[tuple[int, int, str]] = []
+        for match in TOKEN_PATTERN.finditer(text):
+            word = word_terms(match.group())
+            if word is None or self._known(reader, word, visibility):
+                continue
+            better = self._correction(reader, word.exact, visibility)
+            if better is None:
+                return None
+            replacements.append((match.start(), match.end(), better))
+        if not replacements:
+            return None
+        corrected = text
+        for start, end, better in reversed(replacements):
+            corrected = corrected[:start] + better + corrected[end:]
+        corrected = " ".join(corrected.split())
+        # It must find documents the way a search would: all words, or else any of them.
+        tree = querylang.parse(corrected)
+        filters = _filter_expression(query)
+        for op in ("and", "or"):
+            check = compile_query(querylang.with_operator(tree, op))  # type: ignore[arg-type]
+            if check is not None and reader.any(_and(check, filters)):
+                return corrected
+        return None
+
+    @staticmethod
+    def _known(reader: _Reader, word: WordTerms, visibility: str | None) -> bool:
+        """The word, or the stem of the whole word, is in a document the viewer may see.
+
+        The whole word's stem, not its parts: a compound part of a misspelled word ("mantel"
+        in "mantelzorgr") must not make it look known.
+        """
+        if len(word.exact) < MIN_CORRECTABLE or not word.exact.isalpha():
+            return True
+        expression = (
+            f"({EXACT_COLUMNS}: {_quote(word.exact)} OR {PHRASE_COLUMNS}: {_quote(word.stem)})"
+        )
+        return reader.any(_and(expression, visibility))
+
+    @staticmethod
+    def _correction(reader: _Reader, word: str, visibility: str | None) -> str | None:
+        """The closest visible word (edit distance 1, else 2), the most frequent on a tie."""
+        rows = reader.conn.execute(
+            "SELECT term, doc FROM vocab_col WHERE term >= ? AND term < ?"
+            " AND col IN ('title_exact', 'body_exact') LIMIT ?",
+            (word[0], chr(ord(word[0]) + 1), MAX_CANDIDATE_TERMS),
+        )
+        frequency: Counter[str] = Counter()
+        for term, docs in rows:
+            if abs(len(term) - len(word)) <= 2 and term != word and term.isalpha():
+                frequency[term] += docs
+        for maxdist in (1, 2) if len(word) >= 6 else (1,):
+            close = [
+                term
+                for term in frequency
+                if Levenshtein.distance(word, term, score_cutoff=maxdist) <= maxdist
+            ]
+            ranked = sorted(close, key=lambda t: (-frequency[t], t))
+            for term in ranked:
+                # The index counts every document; only words the viewer could find count.
+                if reader.any(_and(f"{EXACT_COLUMNS}: {_quote(term)}", visibility)):
+                    return term
+        return None
+
+    # -- more like this --------------------------------------------------------------------
+    def more_like(self, doc_id: int, viewer: Viewer, limit: int = 5) -> list[int]:
+        """Ids of documents sharing the key terms of ``doc_id``, visible to ``viewer``."""
+        with self._reader() as reader:
+            row = reader.conn.execute(
+                "SELECT title, summary, body FROM fts WHERE rowid = ?", (doc_id,)
+            ).fetchone()
+            if row is None:
+                return []
+            tokens = " ".join(row).split()[:MORE_LIKE_WORDS]
+            counts = Counter(t for t in tokens if len(t) > 2 and t.isalpha())
+            total = len(reader.all_ids()) or 1
+            scored = []
+            for term, tf in counts.most_common(MORE_LIKE_CANDIDATES):
+                df = reader.conn.execute(
+                    "SELECT doc FROM vocab_row WHERE term = ?", (term,)
+                ).fetchone()
+                if df and df[0] > 1:  # a word only this document has finds nothing else
+                    scored.append((tf * math.log(1 + total / df[0]), term))
+            key_terms = [term for _score, term in sorted(scored, reverse=True)[:MORE_LIKE_TERMS]]
+            if not key_terms:
+                return []
+            options = " OR ".join(f"{PHRASE_COLUMNS}: {_quote(t)}" for t in key_terms)
+            expression = _and(f"({options})", _visibility_expression(viewer))
+            ids = [i for i, _score in reader.ranked(expression, limit + 1, 0)]
+        return [i for i in ids if i != doc_id][:limit]
+
+    # -- autocomplete ----------------------------------------------------------------------
+    def complete(self, prefix: str, viewer: Viewer, limit: int = 8) -> Completions:
+        """Titles and words starting with the last word typed, from visible documents.
+
+        Earlier words typed narrow the titles ("buurt moes" finds titles with "buurt" and a
+        word starting "moes"); the word list only looks at the last one.
+        """
+        typed = [fold(normalise(w)) for w in TOKEN_PATTERN.findall(prefix or "")][:10]
+        if not typed or len(typed[-1]) < MIN_PREFIX:
+            return Completions(title_ids=[], terms=[])
+        *before, last = typed
+        visibility = _visibility_expression(viewer)
+        complete_words = [w.exact for w in words(" ".join(before))]
+        title = [f"{{title_exact}}: {_quote(w)}" for w in complete_words]
+        title.append(f"{{title_exact}}: {_quote(last)} *")
+        with self._reader() as reader:
+            expression = _and(title[0], *title[1:], visibility)
+            matches = reader.ids(expression)
+            created = reader.created()
+            title_ids = heapq.nlargest(limit, matches, key=lambda i: created.get(i, 0.0))
+            terms = self._frequent_terms(reader, last, visibility, limit)
+        return Completions(title_ids=title_ids, terms=terms)
+
+    @staticmethod
+    def _frequent_terms(
+        reader: _Reader, prefix: str, visibility: str | None, limit: int
+    ) -> list[str]:
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        rows = reader.conn.execute(
+            "SELECT term, doc FROM vocab_col WHERE term >= ? AND term < ?"
+            " AND col IN ('title_exact', 'body_exact') LIMIT ?",
+            (prefix, upper, MAX_PREFIX_TERMS),
+        )
+        frequency: Counter[str] = Counter()
+        for term, docs in rows:
+            if term.isalpha() and len(term) > len(prefix):
+                frequency[term] += docs
+        out = []
+        for term in sorted(frequency, key=lambda t: (-frequency[t], t)):
+            # The index counts every document; only words the viewer could find are offered.
+            if reader.any(_and(f"{EXACT_COLUMNS}: {_quote(term)}", visibility)):
+                out.append(term)
+                if len(out) >= limit:
+                    break
+        return out
+
+
+def _union(postings: dict[str, frozenset[int]], values: tuple[str, ...]) -> set[int]:
+    out: set[int] = set()
+    for value in values:
+        out.update(postings.get(value, ()))
+    return out
+
+
+def _facet_counts(
+    reader: _Reader,
+    visible_matches: frozenset[int],
+    selected: dict[str, set[int]],
+    field_facets: tuple[str, ...] = (),
+) -> dict[str, dict[str, int]]:
+    """Disjunctive facet counts: each facet is counted with every filter but its own.
+
+    That way the count next to a value is the number of results the user gets when adding
+    that value (values of one facet combine with OR, facets with AND).
+    """
+    counts: dict[str, dict[str, int]] = {}
+    for name in (*FACETS, *field_facets):
+        docs = _intersect(visible_matches, *(v for n, v in selected.items() if n != name))
+        values: dict[str, int] = {}
+        if docs:
+            if name.startswith(FIELD_PREFIX):
+                prefix = name[len(FIELD_PREFIX) :] + "="
+                postings = {
+                    value[len(prefix) :]: ids
+                    for value, ids in reader.values("field").items()
+                    if value.startswith(prefix)
+                }
+            else:
+                postings = reader.values(FACET_FILTERS[name])
+            for value, ids in postings.items():
+                count = len(ids & docs)
+                if count:
+                    values[value] = count
+        counts[name] = dict(sorted(values.items(), key=lambda kv: (-kv[1], kv[0])))
+    return counts
+
+
+def _delete(conn: sqlite3.Connection, ids: list[int]) -> None:
+    listed = (json.dumps(ids),)
+    conn.execute("DELETE FROM fts WHERE rowid IN (SELECT value FROM json_each(?))", listed)
+    conn.execute("DELETE FROM docs WHERE id IN (SELECT value FROM json_each(?))", listed)
+    conn.execute("DELETE FROM doc_values WHERE doc_id IN (SELECT value FROM json_each(?))", listed)
+
+
+def _insert(conn: sqlite3.Connection, rows: list[_Row]) -> None:
+    conn.executemany(
+        "INSERT INTO docs (id, title, summary, body, visibility, status, created)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                r.doc.id,
+                r.doc.title,
+                r.doc.summary,
+                r.doc.body,
+                r.doc.visibility,
+                r.doc.status,
+                r.doc.created.timestamp(),
+            )
+            for r in rows
+        ],
+    )
+    conn.executemany(
+        _INSERT_FTS,
+        [(r.doc.id, *r.columns) for r in rows],
+    )
+    conn.executemany(
+        "INSERT INTO doc_values (doc_id, facet, value) VALUES (?, ?, ?)",
+        [(r.doc.id, facet, value) for r in rows for facet, value in r.values],
+    )
+
+
+def _insert_batch(conn: sqlite3.Connection, rows: list[_Row]) -> None:
+    if not rows:
+        return
+    conn.execute("BEGIN")
+    try:
+        _insert(conn, rows)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _close_all(conns: list[sqlite3.Connection]) -> None:
+    for conn in conns:
+        with suppress(sqlite3.Error):
+            conn.close()
+    conns.clear()
