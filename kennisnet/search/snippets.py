@@ -18,16 +18,27 @@ __all__ = ["SNIPPET_CHARS", "plain_snippet", "snippet"]
 SNIPPET_CHARS = 240
 SURROUND = 70
 MAX_MATCHES = 24  # matches looked at per document: the best window is among the first ones
+# Text looked at per document, as Whoosh's highlighter (32 KB): a match further on still
+# counts for the ranking, the snippet then shows the summary or the start.
+MAX_CHARS = 32_768
 
 
 def _matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
+    # Documents repeat their words: each different word is judged once per document.
+    judged: dict[str, str | None] = {}
     found: list[tuple[int, int, str]] = []
-    for match in TOKEN_PATTERN.finditer(text):
-        word = word_terms(match.group())
-        if word is None:
-            continue
-        if word.stem in terms or word.exact in terms or not terms.isdisjoint(word.parts):
-            found.append((match.start(), match.end(), word.stem))
+    for match in TOKEN_PATTERN.finditer(text, 0, MAX_CHARS):
+        token = match.group()
+        try:
+            stem = judged[token]
+        except KeyError:
+            word = word_terms(token)
+            hit = word is not None and (
+                word.stem in terms or word.exact in terms or not terms.isdisjoint(word.parts)
+            )
+            stem = judged[token] = word.stem if hit and word else None
+        if stem is not None:
+            found.append((match.start(), match.end(), stem))
             if len(found) >= MAX_MATCHES:
                 break
     return found

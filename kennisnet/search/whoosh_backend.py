@@ -1,21 +1,14 @@
-"""The Whoosh backend: the only module that imports whoosh.
+"""The Whoosh backend (``KENNISNET_SEARCH_BACKEND=whoosh``): the only module that imports whoosh.
 
-Layout under the index directory: one folder per generation (``gen-<n>``) and a ``CURRENT``
-file naming the live one. A rebuild writes a new generation and swaps ``CURRENT`` atomically,
-so searches keep answering from the old index until the new one is complete. All writes take
-an exclusive file lock (``write.lock``), which serialises the worker, the CLI and any other
-process that writes.
+Each generation (see ``generations``) is one Whoosh index; rebuilds build a new one aside and
+swap it in, and every write takes the generations' write lock.
 """
 
 from __future__ import annotations
 
-import fcntl
 import functools
 import html
-import json
 import logging
-import os
-import shutil
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator
@@ -50,6 +43,7 @@ from kennisnet.search.base import (
     Viewer,
     field_value_slug,
 )
+from kennisnet.search.generations import Generations
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -166,10 +160,10 @@ def _close_all(idle: list[_Pooled]) -> None:
 class WhooshBackend:
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
+        self.generations = Generations(self.directory)
         self._lock = threading.Lock()
         self._ix: index.FileIndex | None = None
         self._ix_generation: str | None = None
-        self._held = threading.local()
         # Opening a searcher reads every segment's metadata (~ms); idle ones are kept, one per
         # concurrent request at most, and refreshed when a write has committed.
         self._idle: list[_Pooled] = []
@@ -183,32 +177,14 @@ class WhooshBackend:
         _close_all(idle)
 
     # -- generations -------------------------------------------------------------------
-    @property
-    def _current_file(self) -> Path:
-        return self.directory / "CURRENT"
-
     def _read_current(self) -> str | None:
-        try:
-            return self._current_file.read_text().strip() or None
-        except FileNotFoundError:
-            return None
-
-    def _write_current(self, generation: str) -> None:
-        tmp = self._current_file.with_suffix(".tmp")
-        tmp.write_text(generation)
-        os.replace(tmp, self._current_file)
-
-    def _version_file(self, generation: str) -> Path:
-        return self.directory / generation / "kennisnet-schema.json"
+        return self.generations.current()
 
     def schema_version(self) -> str | None:
-        generation = self._read_current()
-        if generation is None:
-            return None
-        try:
-            return json.loads(self._version_file(generation).read_text())["version"]
-        except (FileNotFoundError, ValueError, KeyError):
-            return None
+        return self.generations.version()
+
+    def _write_lock(self):  # type: ignore[no-untyped-def]  # backup holds it while copying
+        return self.generations.write_lock()
 
     def needs_rebuild(self) -> bool:
         """True when the index is missing, unreadable or built with another schema."""
@@ -223,17 +199,8 @@ class WhooshBackend:
         return False
 
     def _new_generation(self) -> str:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        numbers = [
-            int(p.name.split("-", 1)[1])
-            for p in self.directory.glob("gen-*")
-            if p.name.split("-", 1)[1].isdigit()
-        ]
-        generation = f"gen-{max(numbers, default=0) + 1}"
-        path = self.directory / generation
-        path.mkdir()
-        index.create_in(str(path), make_schema(), indexname=INDEX_NAME)
-        self._version_file(generation).write_text(json.dumps({"version": SCHEMA_VERSION}))
+        generation = self.generations.new(SCHEMA_VERSION)
+        index.create_in(str(self.generations.path(generation)), make_schema(), indexname=INDEX_NAME)
         return generation
 
     def _open(self) -> index.FileIndex:
@@ -246,32 +213,12 @@ class WhooshBackend:
                 generation = self._read_current()
                 if generation is None:
                     generation = self._new_generation()
-                    self._write_current(generation)
+                    self.generations.set_current(generation)
         with self._lock:
             if self._ix is None or self._ix_generation != generation:
                 self._ix = index.open_dir(str(self.directory / generation), indexname=INDEX_NAME)
                 self._ix_generation = generation
             return self._ix, generation
-
-    @contextmanager
-    def _write_lock(self) -> Iterator[None]:
-        # Re-entrant per thread: index() holds the lock and may create the first generation.
-        if getattr(self._held, "depth", 0):
-            self._held.depth += 1
-            try:
-                yield
-            finally:
-                self._held.depth -= 1
-            return
-        self.directory.mkdir(parents=True, exist_ok=True)
-        with open(self.directory / "write.lock", "a+") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            self._held.depth = 1
-            try:
-                yield
-            finally:
-                self._held.depth = 0
-                fcntl.flock(handle, fcntl.LOCK_UN)
 
     @contextmanager
     def _pooled(self) -> Iterator[_Pooled]:
@@ -349,7 +296,7 @@ class WhooshBackend:
         """
         with self._write_lock():
             generation = self._new_generation()
-            path = self.directory / generation
+            path = self.generations.path(generation)
             ix = index.open_dir(str(path), indexname=INDEX_NAME)
             writer = ix.writer(timeout=60, delay=0.1, compound=False, limitmb=128)
             count = 0
@@ -359,16 +306,10 @@ class WhooshBackend:
                     count += 1
             except BaseException:
                 writer.cancel()
-                shutil.rmtree(path, ignore_errors=True)
+                self.generations.discard(generation)
                 raise
             writer.commit()
-            old = self._read_current()
-            self._write_current(generation)
-            if old and old != generation:
-                shutil.rmtree(self.directory / old, ignore_errors=True)
-            for stale in self.directory.glob("gen-*"):
-                if stale.name != generation:
-                    shutil.rmtree(stale, ignore_errors=True)
+            self.generations.swap(generation)
         return count
 
     def indexed_ids(self) -> set[int]:
