@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -12,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kennisnet import synonyms
-from kennisnet.search import IndexedDocument, SearchQuery, Viewer
+from kennisnet.search import IndexedDocument, SearchBackend, SearchQuery, Viewer, querylang
+from kennisnet.search.sqlite_backend import COLUMNS, SqliteBackend, compile_query
 from kennisnet.search.whoosh_backend import WhooshBackend
 from tests.factories import make_document, make_user
 
@@ -49,9 +52,12 @@ QUERIES = st.one_of(
 )
 
 
-@pytest.fixture(scope="module")
-def backend(tmp_path_factory: pytest.TempPathFactory) -> WhooshBackend:
-    search = WhooshBackend(Path(tmp_path_factory.mktemp("prop")) / "index")
+@pytest.fixture(scope="module", params=["sqlite", "whoosh"])
+def backend(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> SearchBackend:
+    backend_class = {"sqlite": SqliteBackend, "whoosh": WhooshBackend}[request.param]
+    search = backend_class(Path(tmp_path_factory.mktemp("prop")) / "index")
     search.index(
         IndexedDocument(
             id=n,
@@ -79,7 +85,7 @@ def backend(tmp_path_factory: pytest.TempPathFactory) -> WhooshBackend:
 @settings(max_examples=150, deadline=None)
 @given(text=QUERIES, members=st.booleans(), page=st.integers(min_value=1, max_value=50))
 def test_backend_answers_any_query(
-    backend: WhooshBackend, text: str, members: bool, page: int
+    backend: SearchBackend, text: str, members: bool, page: int
 ) -> None:
     results = backend.search(
         SearchQuery(text=text, viewer=Viewer(user_id=1, sees_members_only=members), page=page)
@@ -88,6 +94,27 @@ def test_backend_answers_any_query(
     assert results.fallback in (None, "or")
     if not members:
         assert all(hit.id % 2 for hit in results.hits)
+
+
+@pytest.fixture(scope="module")
+def fts5() -> Iterator[sqlite3.Connection]:
+    conn = sqlite3.connect(":memory:")
+    conn.execute(f"CREATE VIRTUAL TABLE fts USING fts5({', '.join(COLUMNS)})")
+    yield conn
+    conn.close()
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=QUERIES)
+def test_any_query_compiles_to_an_expression_fts5_accepts(
+    fts5: sqlite3.Connection, text: str
+) -> None:
+    """The backend swallows FTS5 syntax errors so a member never sees one; this finds them."""
+    tree = querylang.parse(text)
+    for op in ("and", "or"):
+        expression = compile_query(querylang.with_operator(tree, op))
+        if expression is not None:
+            fts5.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (expression,)).fetchall()
 
 
 @settings(

@@ -287,3 +287,48 @@ def test_phrases_match_word_forms_in_order(tmp_path: Path, backend_class: type) 
         ]
     )
     assert ids(search.search(SearchQuery(text='"algemene ledenvergadering"'))) == [1]
+
+
+def test_or_not_and_parentheses(backend: SearchBackend) -> None:
+    assert sorted(ids(backend.search(SearchQuery(text="repaircafé OR statuten")))) == [1, 4]
+    assert ids(backend.search(SearchQuery(text="mantelzorgers NOT buurtkamer", viewer=MEMBER))) == [
+        3
+    ]
+    either = backend.search(SearchQuery(text='(pilot OR "wijkcoöperatie de vaart") bestuur'))
+    assert ids(either) == [1]
+
+
+def test_paging_covers_every_hit_once(tmp_path: Path, backend_class: type) -> None:
+    search = backend_class(tmp_path / "idx")
+    search.index([doc(n, title=f"Buurtkamer {n}", body="buurtkamer " * n) for n in range(1, 26)])
+    everything = ids(search.search(SearchQuery(text="buurtkamer", per_page=100)))
+    pages = [
+        ids(search.search(SearchQuery(text="buurtkamer", per_page=7, page=p))) for p in (1, 2, 3, 4)
+    ]
+    assert [i for page in pages for i in page] == everything
+    assert sorted(everything) == list(range(1, 26))
+
+
+def test_an_index_from_the_other_engine_needs_a_rebuild(tmp_path: Path) -> None:
+    whoosh = WhooshBackend(tmp_path / "idx")
+    whoosh.rebuild([doc(1, title="Oude index")])
+    sqlite = SqliteBackend(tmp_path / "idx")
+    assert sqlite.needs_rebuild()
+    sqlite.rebuild([doc(2, title="Nieuwe index")])
+    assert not sqlite.needs_rebuild()
+    assert ids(sqlite.search(SearchQuery(text="index"))) == [2]
+    assert WhooshBackend(tmp_path / "idx").needs_rebuild()
+
+
+def test_backend_is_chosen_by_setting(tmp_path: Path) -> None:
+    from kennisnet.config import settings_from_env
+    from kennisnet.search import make_search_backend
+
+    default = settings_from_env({"KENNISNET_DATA_DIR": str(tmp_path)})
+    assert isinstance(make_search_backend(default), SqliteBackend)
+    chosen = settings_from_env(
+        {"KENNISNET_DATA_DIR": str(tmp_path), "KENNISNET_SEARCH_BACKEND": "Whoosh"}
+    )
+    assert isinstance(make_search_backend(chosen), WhooshBackend)
+    with pytest.raises(ValueError, match="KENNISNET_SEARCH_BACKEND"):
+        make_search_backend({**default, "SEARCH_BACKEND": "elastic"})

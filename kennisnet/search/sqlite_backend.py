@@ -115,20 +115,24 @@ def tag(kind: str, value: str) -> str:
 
 
 # -- query text -> FTS5 expression ------------------------------------------------------------
-def _word_expression(word: WordTerms) -> str:
-    # BM25 in FTS5 saturates per phrase, not per column: the title as a phrase of its own
-    # scores on top of a body that already says the word fifty times, as in BM25F.
-    options = [
-        f"{{title}}: {_quote(word.stem)}",
-        f"{BODY_COLUMNS}: {_quote(word.stem)}",
-        f"{EXACT_COLUMNS}: {_quote(word.exact)}",
-    ]
+def _word_expression(word: WordTerms, boosted: bool) -> str:
+    if boosted:
+        # BM25 in FTS5 saturates per phrase, not per column: the title as a phrase of its own
+        # scores on top of a body that says the word fifty times (as BM25F would), and the
+        # exact form as a phrase of its own ranks "coöperaties" above "coöperatie".
+        options = [
+            f"{{title}}: {_quote(word.stem)}",
+            f"{BODY_COLUMNS}: {_quote(word.stem)}",
+            f"{EXACT_COLUMNS}: {_quote(word.exact)}",
+        ]
+    else:
+        options = [f"{STEM_COLUMNS}: {_quote(word.stem)}"]
     if word.leaves:
         # A compound also matches its parts apart ("initiatief in de buurt"), ranked below the
         # compound itself, which matches more of the Or.
         parts = " AND ".join(f"{STEM_COLUMNS}: {_quote(leaf)}" for leaf in word.leaves)
         options.append(f"({parts})")
-    return "(" + " OR ".join(options) + ")"
+    return _join("or", options) or options[0]
 
 
 def _join(op: str, expressions: list[str]) -> str | None:
@@ -139,22 +143,29 @@ def _join(op: str, expressions: list[str]) -> str | None:
     return "(" + f" {op.upper()} ".join(expressions) + ")"
 
 
-def compile_query(node: Node | None, op: str = "and") -> str | None:
-    """The FTS5 MATCH expression for a parsed query, or None when nothing is left to match."""
+def compile_query(node: Node | None, op: str = "and", boosted: bool = False) -> str | None:
+    """The FTS5 MATCH expression for a parsed query, or None when nothing is left to match.
+
+    ``boosted`` adds phrases that only change the score, never the documents matched (an
+    exact form implies its stem; the title is one of the stem columns): the ranked page query
+    uses them, the cheaper plain form finds the set of matches for totals and facets.
+    """
     if node is None:
         return None
     if isinstance(node, Word):
-        return _join(op, [_word_expression(w) for w in words(node.text)])
+        return _join(op, [_word_expression(w, boosted) for w in words(node.text)])
     if isinstance(node, Phrase):
         found = words(node.text)
         if len(found) <= 1:
-            return _join(op, [_word_expression(w) for w in found])
-        stems = " ".join(w.stem for w in found)
+            return _join(op, [_word_expression(w, boosted) for w in found])
+        stems = f"{PHRASE_COLUMNS}: {_quote(' '.join(w.stem for w in found))}"
+        if not boosted:
+            return stems
         exact = " ".join(w.exact for w in found)
-        return f"({PHRASE_COLUMNS}: {_quote(stems)} OR {EXACT_COLUMNS}: {_quote(exact)})"
+        return f"({stems} OR {EXACT_COLUMNS}: {_quote(exact)})"
     if isinstance(node, Not):
         return None  # only meaningful inside an "and" group, handled there
-    positive = [compile_query(n, node.op) for n in node.nodes if not isinstance(n, Not)]
+    positive = [compile_query(n, node.op, boosted) for n in node.nodes if not isinstance(n, Not)]
     expression = _join(node.op, [e for e in positive if e])
     if node.op == "and" and expression is not None:
         negative = [compile_query(n.node, "or") for n in node.nodes if isinstance(n, Not)]
@@ -543,8 +554,9 @@ class SqliteBackend:
                     newest = heapq.nlargest(offset + query.per_page, found, key=created.__getitem__)
                     page = [(doc_id, 0.0) for doc_id in newest[offset:]]
                 else:
-                    ranked_expression = _and(expression, _filter_expression(query))
-                    page = reader.ranked(ranked_expression, query.per_page, offset)
+                    boosted = compile_query(tree, boosted=True) or expression
+                    ranked = _and(boosted, _filter_expression(query))
+                    page = reader.ranked(ranked, query.per_page, offset)
             hits = self._hits(reader, page, tree if expression is not None else None)
             facets = _facet_counts(reader, matched & visible, selected, query.field_facets)
             suggestion = None
