@@ -332,3 +332,14 @@ def test_backend_is_chosen_by_setting(tmp_path: Path) -> None:
     assert isinstance(make_search_backend(chosen), WhooshBackend)
     with pytest.raises(ValueError, match="KENNISNET_SEARCH_BACKEND"):
         make_search_backend({**default, "SEARCH_BACKEND": "elastic"})
+
+
+def test_words_broken_at_a_line_end_are_found_and_marked(
+    tmp_path: Path, backend_class: type
+) -> None:
+    search = backend_class(tmp_path / "idx")
+    body = "Daarna vertelden de vrijwilli-\ngers van het Noord-\nHolland café."
+    search.index([doc(1, body=body)])
+    hit = search.search(SearchQuery(text="vrijwilligers")).hits[0]
+    assert "<mark>vrijwilligers</mark>" in hit.snippet
+    assert search.search(SearchQuery(text="holland")).total == 1  # a capital: a real hyphen

@@ -20,6 +20,7 @@ import pypdfium2.raw as pdfium_raw
 from pypdf.errors import FileNotDecryptedError
 
 from kennisnet.extraction import Extracted, ExtractionFailed
+from kennisnet.search.analysis import rejoin_hyphenated
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +32,6 @@ MSG_CORRUPT = "Dit PDF-bestand is beschadigd of onvolledig; de tekst kan niet wo
 
 _PAGE_SEPARATOR = "\n\n"
 
-# A letter, a hyphen at the end of the line, a letter: "samen-\nwerking".
-_HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_])[-\u00ad\u2010][ \t]*\n[ \t]*(?=([^\W\d_]))")
 # PDFium drops the line break and marks the hyphen with U+FFFE: "samen\ufffewerking".
 _PDFIUM_HYPHEN = re.compile(r"(?<=[^\W\d_])\ufffe\n?(?=([^\W\d_]))")
 # Dot leaders in tables of contents: "Inleiding ........ 4" or ". . . . .".
@@ -78,16 +77,6 @@ def tidy_pdf_text(text: str) -> str:
     text = _PDFIUM_HYPHEN.sub(lambda m: "" if m.group(1).islower() else "-", text)
     text = rejoin_hyphenated(text)
     return collapse_dot_leaders(text)
-
-
-def rejoin_hyphenated(text: str) -> str:
-    """Join "samen-\\nwerking" to "samenwerking", but keep "Noord-\\nHolland" as it is.
-
-    A capital after the break means a real hyphenated compound ("Oost-Gelderland"); with a
-    lower-case letter a compound such as "notificatie-app" is joined too, which costs less
-    for search than splitting every hyphenated word in two.
-    """
-    return _HYPHEN_BREAK.sub(lambda m: "" if m.group(1).islower() else m.group(0), text)
 
 
 def collapse_dot_leaders(text: str) -> str:

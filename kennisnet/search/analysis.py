@@ -58,6 +58,7 @@ __all__ = [
     "exact_analyzer",
     "fold",
     "normalise",
+    "rejoin_hyphenated",
     "stem",
 ]
 
@@ -78,6 +79,9 @@ _RUN = rf"[^\W_][^\W_]*(?:[{_IN_WORD}]+[^\W_]*)*"
 # apostrophe ("auto's", "zo'n") and, between digits only, by "." or "," ("1.000,50", "2.1").
 # Other dots split, so "einde.Volgende" from a PDF gives two words; hyphens always split.
 TOKEN_PATTERN = re.compile(rf"{_RUN}(?:(?:['\u2019]|(?<=\d)[.,](?=\d)){_RUN})*")
+
+# A letter, a hyphen at the end of the line, a letter: "samen-\nwerking".
+_HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_])[-\u00ad\u2010][ \t]*\n[ \t]*(?=([^\W\d_]))")
 
 _NORMALISE_TABLE = {
     0x2019: "'",  # right single quotation mark, the usual apostrophe in word processors
@@ -170,6 +174,17 @@ STEM_OVERRIDES: MappingProxyType[str, str] = MappingProxyType(
 # Plurals written with a diaeresis ("strategieën", "ideeën") fold to "-ieen"/"-eeen", which the
 # stemmer leaves alone; no Dutch word ends so otherwise.
 _PLURAL_SUFFIXES = (("ieen", "ie"), ("eeen", "ee"))
+
+
+def rejoin_hyphenated(text: str) -> str:
+    """Join "samen-\\nwerking" to "samenwerking", but keep "Noord-\\nHolland" as it is.
+
+    A capital after the break means a real hyphenated compound ("Oost-Gelderland"); with a
+    lower-case letter a compound such as "notificatie-app" is joined too, which costs less
+    for search than splitting every hyphenated word in two. Both backends apply it to a
+    document's text before analysis (PDF extraction already did, text files had not).
+    """
+    return _HYPHEN_BREAK.sub(lambda m: "" if m.group(1).islower() else m.group(0), text)
 
 
 def normalise(text: str) -> str:

@@ -32,14 +32,20 @@ import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
 from rapidfuzz.distance import Levenshtein
 
 from kennisnet.search import querylang, snippets
-from kennisnet.search.analysis import ANALYSIS_VERSION, TOKEN_PATTERN, fold, normalise
+from kennisnet.search.analysis import (
+    ANALYSIS_VERSION,
+    TOKEN_PATTERN,
+    fold,
+    normalise,
+    rejoin_hyphenated,
+)
 from kennisnet.search.base import (
     FACETS,
     FIELD_PREFIX,
@@ -329,6 +335,8 @@ class _Row:
 
 
 def _row(doc: IndexedDocument) -> _Row:
+    # Stored as analysed, so snippets mark "vrijwilligers" broken at a line end too.
+    doc = replace(doc, summary=rejoin_hyphenated(doc.summary), body=rejoin_hyphenated(doc.body))
     meta_text = [*doc.theme_names, doc.type_name, doc.organisation_name]
     meta_text += [value for _key, value in doc.fields]
     title, title_exact, title_parts = analyse([doc.title])

@@ -13,6 +13,7 @@ import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -30,6 +31,7 @@ from kennisnet.search.analysis import (
     exact_analyzer,
     fold,
     normalise,
+    rejoin_hyphenated,
     stem,
 )
 from kennisnet.search.base import (
@@ -49,8 +51,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # Bump when the schema or the analysis changes: a different version means "rebuild".
-# 2: unstemmed companion fields (title_exact, body_exact).
-SCHEMA_VERSION = f"3.{ANALYSIS_VERSION}"
+# 2: unstemmed companion fields (title_exact, body_exact). 4: line-end hyphens rejoined.
+SCHEMA_VERSION = f"4.{ANALYSIS_VERSION}"
 INDEX_NAME = "kennisnet"
 SNIPPET_CHARS = 240
 TEXT_FIELDS = (
@@ -646,6 +648,7 @@ def _filter_field(name: str, values: tuple[str, ...]) -> tuple[str, tuple[str, .
 
 
 def _fields(doc: IndexedDocument) -> dict[str, object]:
+    doc = replace(doc, summary=rejoin_hyphenated(doc.summary), body=rejoin_hyphenated(doc.body))
     return {
         "fields_text": " ".join(value for _key, value in doc.fields),
         "field_values": ",".join(f"{key}={field_value_slug(value)}" for key, value in doc.fields),
