@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 
@@ -343,3 +344,15 @@ def test_words_broken_at_a_line_end_are_found_and_marked(
     hit = search.search(SearchQuery(text="vrijwilligers")).hits[0]
     assert "<mark>vrijwilligers</mark>" in hit.snippet
     assert search.search(SearchQuery(text="holland")).total == 1  # a capital: a real hyphen
+
+
+def test_an_unreadable_generation_is_reported_not_recreated(tmp_path: Path) -> None:
+    search = SqliteBackend(tmp_path / "idx")
+    search.rebuild([doc(1)])
+    database = next((tmp_path / "idx").glob("gen-*/search.sqlite"))
+    search.close()
+    database.unlink()
+    with pytest.raises(sqlite3.OperationalError):
+        search.indexed_ids()
+    assert not database.exists()
+    assert search.needs_rebuild()

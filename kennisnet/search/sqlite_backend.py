@@ -350,8 +350,11 @@ def _row(doc: IndexedDocument) -> _Row:
     return _Row(doc, (title, summary, body, meta, parts, title_exact, exact, tags), values)
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=60)
+def _connect(path: Path, create: bool = False) -> sqlite3.Connection:
+    # Never create a file by opening it: a generation without one (another engine's, a
+    # half-deleted one) must fail loudly, so the start-up check rebuilds it.
+    uri = f"{path.resolve().as_uri()}?mode={'rwc' if create else 'rw'}"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=60)
     conn.execute("PRAGMA busy_timeout = 60000")
     conn.execute("PRAGMA mmap_size = 1073741824")
     return conn
@@ -410,7 +413,7 @@ class SqliteBackend:
 
     def _create(self) -> str:
         generation = self.generations.new(SCHEMA_VERSION)
-        conn = _connect(self._db(generation))
+        conn = _connect(self._db(generation), create=True)
         try:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("BEGIN")
