@@ -127,6 +127,12 @@ def test_filters_combine_or_within_and_across(backend: SearchBackend) -> None:
         SearchQuery(filters={"theme": ("mantelzorg",), "type": ("projectplan",)}, viewer=MEMBER)
     )
     assert ids(narrowed) == [2]
+    # With words: ranked inside the engine, with and without the visibility condition.
+    for viewer, expected in ((MEMBER, [2, 3]), (ANONYMOUS, [2])):
+        ranked = backend.search(
+            SearchQuery(text="mantelzorgers", filters={"theme": ("mantelzorg",)}, viewer=viewer)
+        )
+        assert sorted(ids(ranked)) == expected
 
 
 def test_facet_counts_are_disjunctive(backend: SearchBackend) -> None:

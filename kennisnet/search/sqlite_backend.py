@@ -309,7 +309,7 @@ def _filter_expression(query: SearchQuery) -> str | None:
     for facet, values in _filters(query).values():
         options = " OR ".join(f"{{tags}}: {_quote(tag(facet, v))}" for v in dict.fromkeys(values))
         parts.append(f"({options})")
-    return _and(*parts)
+    return _join("and", [part for part in parts if part])
 
 
 def _intersect(first: frozenset[int] | set[int], *others: frozenset[int] | set[int]) -> set[int]:
