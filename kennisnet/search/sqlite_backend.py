@@ -34,7 +34,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TypeVar
 
 from rapidfuzz.distance import Levenshtein
 
@@ -62,7 +61,6 @@ from kennisnet.search.querylang import Node, Not, Phrase, Word
 from kennisnet.search.terms import WordTerms, analyse, word_terms, words
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 # Bump when the tables or the way text becomes terms change: a different version means rebuild.
 SCHEMA_VERSION = f"fts5-1.{ANALYSIS_VERSION}"
@@ -336,7 +334,11 @@ class SqliteBackend:
         generation = self._current()
         held = getattr(self._local, "conn", None)
         if held is None or held[0] != generation:
+            # This thread's connection to an older generation (a rebuild swapped it out).
             if held is not None:
+                with self._lock:
+                    if held[1] in self._open:
+                        self._open.remove(held[1])
                 held[1].close()
             conn = _connect(self._db(generation))
             conn.execute("PRAGMA query_only = 1")
