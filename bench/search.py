@@ -260,10 +260,10 @@ class KennisnetEngine:
         if expression is None:
             return 0
         with self.backend._reader() as reader:
-            ranked = reader.ranked(expression, 10, 0)
+            ranked = reader.ranked(sb.RANKED, expression, 10, 0)
             if mode == "facets":
                 visible = reader.matching(expression) & reader.visible(MEMBER)
-                sb._facet_counts(reader, visible, {})
+                reader.facet_counts(visible, {}, ())
             return len(ranked)
 
     def close(self) -> None:
