@@ -15,9 +15,9 @@ we hand it. The ``fts`` table has one column per role:
 - ``tags``: one opaque term per visibility and filter value, weight 0, so the ranked page query
   is filtered inside FTS5 (``ORDER BY bm25 LIMIT``) and never ranks what it cannot show.
 
-Totals and disjunctive facet counts are set operations in Python on document ids: the ids
-matching the text (one FTS5 scan), the ids visible to the viewer and the ids of each facet value
-(read once per index version and cached).
+Totals and disjunctive facet counts are set operations on boolean masks by document id
+(``docsets``): the documents matching the text (one FTS5 scan), those visible to the viewer and
+those of each facet value (read once per index version and cached).
 """
 
 from __future__ import annotations
