@@ -111,10 +111,11 @@ def test_any_query_compiles_to_an_expression_fts5_accepts(
 ) -> None:
     """The backend swallows FTS5 syntax errors so a member never sees one; this finds them."""
     tree = querylang.parse(text)
-    for op in ("and", "or"):
-        expression = compile_query(querylang.with_operator(tree, op))
-        if expression is not None:
-            fts5.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (expression,)).fetchall()
+    for node in (tree, querylang.any_words(tree), querylang.excluded(tree)):
+        for boosted in (False, True):
+            expression = compile_query(node, boosted=boosted)
+            if expression is not None:
+                fts5.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (expression,)).fetchall()
 
 
 @settings(
@@ -141,3 +142,11 @@ def test_api_and_page_answer_any_parameters(
         assert api.get_json()["error"]["code"] == "invalid"
     assert client.get("/zoeken", query_string=params).status_code == 200
     assert client.get("/api/v1/autocomplete", query_string={"q": text}).status_code == 200
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=QUERIES)
+def test_query_text_round_trips(text: str) -> None:
+    """Whoosh parses the OR fallback from ``to_text``: it must mean the same query."""
+    tree = querylang.parse(text)
+    assert querylang.parse(querylang.to_text(tree)) == tree

@@ -10,9 +10,10 @@ from kennisnet.search.querylang import (
     Not,
     Phrase,
     Word,
+    any_words,
+    excluded,
     parse,
     positive_texts,
-    with_operator,
 )
 from kennisnet.search.sqlite_backend import compile_query
 
@@ -58,15 +59,26 @@ def test_long_input_is_cut_to_max_items() -> None:
     assert isinstance(tree, Group) and len(tree.nodes) == MAX_ITEMS
 
 
-def test_deep_nesting_is_flattened_not_refused() -> None:
-    tree = parse("(" * 200 + "buurt" + ")" * 200)
-    assert tree == Word("buurt")
+def test_deep_nesting_is_read_as_spaces_not_refused() -> None:
+    assert parse("(" * 200 + "buurt" + ")" * 200) == Word("buurt")
+    # Far beyond the recursion limit: brackets past MAX_DEPTH cost nothing.
+    assert parse("(" * 100_000 + "buurt") == Word("buurt")
 
 
-def test_with_operator_and_positive_texts() -> None:
+def test_any_words_keeps_exclusions() -> None:
     tree = parse('buurt "samen werken" NOT subsidie')
-    assert with_operator(tree, "or") == Group("or", tree.nodes)  # type: ignore[union-attr]
+    assert any_words(tree) == Group(
+        "and", (Group("or", (Word("buurt"), Phrase("samen werken"))), Not(Word("subsidie")))
+    )
+    assert any_words(parse("pilot NOT repaircafé")) == parse("pilot NOT repaircafé")
+    assert any_words(parse("a OR b")) == parse("a OR b")
     assert positive_texts(tree) == ["buurt", "samen werken"]
+
+
+def test_excluded() -> None:
+    assert excluded(parse("NOT pilot")) == Word("pilot")
+    assert excluded(parse("de NOT a NOT b")) == Group("or", (Word("a"), Word("b")))
+    assert excluded(parse("buurt")) is None
 
 
 def test_compiled_expression() -> None:

@@ -362,3 +362,28 @@ def test_an_unreadable_generation_is_reported_not_recreated(tmp_path: Path) -> N
         search.indexed_ids()
     assert not database.exists()
     assert search.needs_rebuild()
+
+
+def test_not_alone_and_not_in_the_or_fallback(tmp_path: Path, backend_class: type) -> None:
+    search = backend_class(tmp_path / "idx")
+    search.index(
+        [
+            doc(1, title="Pilot repaircafé", body="Een pilot in het repaircafé."),
+            doc(2, title="Pilot met repaircafé"),
+            doc(3, title="Statuten"),
+            doc(4, title="Pilot buurt"),
+        ]
+    )
+    assert sorted(ids(search.search(SearchQuery(text="NOT pilot")))) == [3]
+    assert sorted(ids(search.search(SearchQuery(text="de NOT pilot")))) == [3]
+    # All pilots have the excluded word: the fallback must not bring them back.
+    none_left = search.search(SearchQuery(text="pilot NOT repaircafé NOT buurt"))
+    assert ids(none_left) == []
+    either = search.search(SearchQuery(text="statuten pilot NOT repaircafé"))
+    assert either.fallback == "or"
+    assert sorted(ids(either)) == [3, 4]
+
+
+def test_a_run_of_brackets_is_an_ordinary_query(backend: SearchBackend) -> None:
+    results = backend.search(SearchQuery(text="(" * 3000 + "pilot" + ")" * 10))
+    assert ids(results) == [4]

@@ -13,7 +13,18 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["Group", "Node", "Not", "Phrase", "Word", "parse", "positive_texts", "with_operator"]
+__all__ = [
+    "Group",
+    "Node",
+    "Not",
+    "Phrase",
+    "Word",
+    "any_words",
+    "excluded",
+    "parse",
+    "positive_texts",
+    "to_text",
+]
 
 # Enough for any real question; a pasted page would otherwise become a query of thousands of
 # terms.
@@ -98,11 +109,14 @@ class _Parser:
         piece = self.tokens[self.i]
         self.i += 1
         if piece == "(":
+            if depth >= MAX_DEPTH:
+                # Deeper nesting than anyone types: the bracket is read as a space, so a run
+                # of "(((((" costs neither recursion nor an error.
+                return None
             inner = self.parse_or(depth + 1)
             if self.peek() == ")":
                 self.i += 1
-            # Deeper nesting than anyone types is flattened rather than refused.
-            return inner if depth < MAX_DEPTH else _flatten(inner)
+            return inner
         self.items += 1
         if self.items > MAX_ITEMS:
             return None
@@ -120,29 +134,52 @@ def _group(op: Literal["and", "or"], nodes: list[Node]) -> Node | None:
     return Group(op, tuple(nodes))
 
 
-def _flatten(node: Node | None) -> Node | None:
-    if isinstance(node, Group):
-        leaves: list[Node] = []
-        for child in node.nodes:
-            flat = _flatten(child)
-            if isinstance(flat, Group):
-                leaves.extend(flat.nodes)
-            elif flat is not None:
-                leaves.append(flat)
-        return _group(node.op, leaves)
-    return node
-
-
 def parse(text: str) -> Node | None:
     """The tree of ``text``, or None when it holds nothing to search for."""
     return _Parser(text or "").parse()
 
 
-def with_operator(node: Node | None, op: Literal["and", "or"]) -> Node | None:
-    """The same query with its top-level words combined by ``op`` (the OR fallback)."""
-    if isinstance(node, Group) and node.op != op:
-        return Group(op, node.nodes)
-    return node
+def any_words(node: Node | None) -> Node | None:
+    """The query with its top-level words combined by OR, for the fallback when no document
+    has all of them. Words after NOT stay excluded."""
+    if not (isinstance(node, Group) and node.op == "and"):
+        return node
+    positive = [n for n in node.nodes if not isinstance(n, Not)]
+    negative = [n for n in node.nodes if isinstance(n, Not)]
+    if len(positive) < 2:
+        return node
+    either = Group("or", tuple(positive))
+    return Group("and", (either, *negative)) if negative else either
+
+
+def excluded(node: Node | None) -> Node | None:
+    """What the top level of the query excludes with NOT, as one node; None if nothing.
+
+    For a query with nothing else to search for ("NOT pilot", "de NOT pilot") the result is
+    every document except these, as in Whoosh.
+    """
+    if isinstance(node, Not):
+        return node.node
+    if isinstance(node, Group) and node.op == "and":
+        return _group("or", [n.node for n in node.nodes if isinstance(n, Not)])
+    return None
+
+
+def to_text(node: Node | None) -> str:
+    """The query written out again in the same syntax (for engines that parse text)."""
+    if node is None:
+        return ""
+    if isinstance(node, Word):
+        return node.text
+    if isinstance(node, Phrase):
+        return f'"{node.text}"'
+    if isinstance(node, Not):
+        return f"NOT {_nested(node.node)}"
+    return f" {node.op.upper()} ".join(_nested(n) for n in node.nodes)
+
+
+def _nested(node: Node) -> str:
+    return f"({to_text(node)})" if isinstance(node, Group) else to_text(node)
 
 
 def positive_texts(node: Node | None) -> list[str]:

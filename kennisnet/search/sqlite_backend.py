@@ -441,10 +441,13 @@ class SqliteBackend:
                 allowed = allowed & mask
             expression = compile_query(tree)
             matched = reader.matching(expression)
+            if expression is None and (negative := compile_query(querylang.excluded(tree), "or")):
+                # Nothing to look for but words to leave out: every document without them.
+                matched = matched & ~reader.matching(negative)
             fallback = None
             if expression is not None and not (matched & allowed).any():
                 # No document has every word: show those with any of them, and say so.
-                any_tree = querylang.with_operator(tree, "or")
+                any_tree = querylang.any_words(tree)
                 any_expression = compile_query(any_tree)
                 if any_expression is not None and any_expression != expression:
                     any_matched = reader.matching(any_expression)
@@ -533,8 +536,8 @@ class SqliteBackend:
         # It must find documents the way a search would: all words, or else any of them.
         tree = querylang.parse(corrected)
         filters = _filter_expression(query)
-        for op in ("and", "or"):
-            check = compile_query(querylang.with_operator(tree, op))  # type: ignore[arg-type]
+        for candidate in (tree, querylang.any_words(tree)):
+            check = compile_query(candidate)
             if check is not None and reader.any(_and(check, filters)):
                 return corrected
         return None

@@ -24,6 +24,7 @@ from whoosh.codec.base import Automata
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.searching import Searcher
 
+from kennisnet.search import querylang
 from kennisnet.search.analysis import (
     ANALYSIS_VERSION,
     TOKEN_PATTERN,
@@ -336,7 +337,10 @@ class WhooshBackend:
             fallback = None
             if text_query is not None and matched.isdisjoint(allowed):
                 # No document has every word: show those with any of them, and say so.
-                any_query = self._parse(query.text, searcher, qparser.OrGroup)
+                # Any of the words, but still none of those after NOT (Whoosh's OrGroup
+                # would read "a OR NOT b" and bring back what the member excluded).
+                any_text = querylang.to_text(querylang.any_words(querylang.parse(query.text)))
+                any_query = self._parse(any_text, searcher, qparser.AndGroup)
                 if any_query is not None and any_query != text_query:
                     any_matched = self._matching(searcher, any_query)
                     if not any_matched.isdisjoint(allowed):
