@@ -26,3 +26,13 @@ def test_newest_orders_by_time_then_id() -> None:
     assert newest(found, created, 10) == [3, 2, 4, 1]
     assert newest(found, created, 2) == [3, 2]
     assert newest(np.zeros(6, dtype=bool), created, 3) == []
+
+
+def test_newest_pages_through_ties_without_repeats() -> None:
+    created = np.array([-np.inf] + [7.0] * 25 + [3.0] * 10)
+    found = np.ones(36, dtype=bool)
+    found[0] = False
+    order = newest(found, created, 35)
+    assert order == list(range(25, 0, -1)) + list(range(35, 25, -1))
+    pages = [newest(found, created, end)[end - 7 :] for end in range(7, 36, 7)]
+    assert [i for page in pages for i in page] == order

@@ -99,9 +99,9 @@ def test_boosted_expression_adds_title_and_exact_phrases() -> None:
     word = compile_query(parse("buurtinitiatieven"), boosted=True)
     assert word is not None
     assert '{title}: "buurtinitiatief"' in word
-    assert '{title_exact body_exact}: "buurtinitiatieven"' in word
+    assert '{title_exact summary_exact body_exact}: "buurtinitiatieven"' in word
     phrase = compile_query(parse('"algemene ledenvergaderingen"'), boosted=True)
     assert phrase == (
         '({title summary body meta}: "almeen ledenvergader"'
-        ' OR {title_exact body_exact}: "algemene ledenvergaderingen")'
+        ' OR {title_exact summary_exact body_exact}: "algemene ledenvergaderingen")'
     )

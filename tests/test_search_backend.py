@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -358,7 +360,7 @@ def test_an_unreadable_generation_is_reported_not_recreated(tmp_path: Path) -> N
     database = next((tmp_path / "idx").glob("gen-*/search.sqlite"))
     search.close()
     database.unlink()
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises((sqlite3.OperationalError, FileNotFoundError)):
         search.indexed_ids()
     assert not database.exists()
     assert search.needs_rebuild()
@@ -387,3 +389,70 @@ def test_not_alone_and_not_in_the_or_fallback(tmp_path: Path, backend_class: typ
 def test_a_run_of_brackets_is_an_ordinary_query(backend: SearchBackend) -> None:
     results = backend.search(SearchQuery(text="(" * 3000 + "pilot" + ")" * 10))
     assert ids(results) == [4]
+
+
+def test_newest_paging_with_equal_times(tmp_path: Path, backend_class: type) -> None:
+    search = backend_class(tmp_path / "idx")
+    same = datetime(2025, 3, 30, 2, 50)
+    search.index([doc(n, created=same) for n in range(1, 26)])
+    pages = [ids(search.search(SearchQuery(per_page=7, page=p))) for p in (1, 2, 3, 4)]
+    assert sorted(i for page in pages for i in page) == list(range(1, 26))
+
+
+def test_hits_are_never_more_than_the_total(tmp_path: Path, backend_class: type) -> None:
+    search = backend_class(tmp_path / "idx")
+    search.index(
+        [
+            doc(1, summary="Wij hielden een algemene", body="vergadering in de zaal"),
+            doc(2, summary="De algemene vergadering"),
+        ]
+    )
+    results = search.search(SearchQuery(text='"algemene vergadering"'))
+    assert len(results.hits) <= results.total
+    assert 2 in ids(results)
+
+
+def test_a_wiped_and_rebuilt_index_is_not_read_from_the_old_file(tmp_path: Path) -> None:
+    web = SqliteBackend(tmp_path / "idx")
+    web.index([doc(1, title="Geheim plan")])
+    assert ids(web.search(SearchQuery(text="geheim"))) == [1]
+    shutil.rmtree(tmp_path / "idx")
+    SqliteBackend(tmp_path / "idx").rebuild([doc(1, title="Geheim plan", visibility="members")])
+    assert ids(web.search(SearchQuery(text="geheim"))) == []
+
+
+def test_newest_uses_utc_whatever_the_server_zone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TZ", "Europe/Amsterdam")
+    time.tzset()
+    try:
+        search = SqliteBackend(tmp_path / "idx")
+        # The night the clocks went forward: 02:50 and 03:10 UTC.
+        search.index(
+            [
+                doc(1, created=datetime(2025, 3, 30, 2, 50)),
+                doc(2, created=datetime(2025, 3, 30, 3, 10)),
+            ]
+        )
+        assert ids(search.search(SearchQuery())) == [2, 1]
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+
+
+def test_correction_counts_only_what_the_viewer_may_see(tmp_path: Path) -> None:
+    search = SqliteBackend(tmp_path / "idx")
+    # Anonymous viewers see "buurtkamers" in two documents and "buurtkamer" in one; counting
+    # members-only documents too would make "buurtkamer" (four) win.
+    search.index(
+        [
+            doc(1, body="buurtkamers"),
+            doc(2, body="buurtkamers"),
+            doc(3, body="buurtkamer"),
+            *(doc(n, body="buurtkamer", visibility="members") for n in (4, 5, 6)),
+        ]
+    )
+    assert search.search(SearchQuery(text="buurtkamerz")).suggestion == "buurtkamers"
+    member = search.search(SearchQuery(text="buurtkamerz", viewer=MEMBER))
+    assert member.suggestion == "buurtkamer"

@@ -225,8 +225,14 @@ class Reader:
 def newest(found: Mask, created: npt.NDArray[np.float64], count: int) -> list[int]:
     """Ids of the ``count`` newest documents in ``found``, newest first."""
     ids = np.flatnonzero(found)
+    if count <= 0 or not len(ids):
+        return []
     if len(ids) > count:
-        ids = ids[np.argpartition(-created[ids], count - 1)[:count]]
+        # Keep everything at least as new as the count-th newest, ties included, so that the
+        # cut is made by the full order below and pages never repeat or skip a document.
+        times = created[ids]
+        cutoff = np.partition(times, len(times) - count)[len(times) - count]
+        ids = ids[times >= cutoff]
     # Newest first; on equal times the higher id (the later upload) first.
     order = np.lexsort((-ids, -created[ids]))
-    return [int(i) for i in ids[order]]
+    return [int(i) for i in ids[order][:count]]

@@ -42,9 +42,18 @@ class Generations:
         return self.directory / generation
 
     def set_current(self, generation: str) -> None:
+        """Point ``CURRENT`` at ``generation``, durably: the old one is deleted right after."""
         tmp = self._current_file.with_suffix(".tmp")
-        tmp.write_text(generation)
+        with open(tmp, "w") as handle:
+            handle.write(generation)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, self._current_file)
+        directory = os.open(self.directory, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
 
     def version(self, generation: str | None = None) -> str | None:
         """The schema version recorded in ``generation`` (default: the live one)."""

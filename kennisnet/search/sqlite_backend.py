@@ -10,7 +10,8 @@ we hand it. The ``fts`` table has one column per role:
 - ``title``, ``summary``, ``body``, ``meta`` (theme, type and organisation names, field values):
   stems in word order, stop words out, so phrases match word forms in order;
 - ``parts``: the stemmed parts of every compound in the document, a bag, weighted down;
-- ``title_exact``, ``body_exact``: the folded words as written, which rank exact forms higher
+- ``title_exact``, ``summary_exact``, ``body_exact``: the folded words as written, which rank
+  exact forms higher
   and serve prefix matches and spelling suggestions;
 - ``tags``: one opaque term per visibility and filter value, weight 0, so the ranked page query
   is filtered inside FTS5 (``ORDER BY bm25 LIMIT``) and never ranks what it cannot show.
@@ -26,6 +27,7 @@ import heapq
 import json
 import logging
 import math
+import os
 import sqlite3
 import threading
 import weakref
@@ -33,8 +35,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from kennisnet.search import querylang, snippets
@@ -63,20 +67,31 @@ from kennisnet.search.terms import WordTerms, analyse, word_terms, words
 log = logging.getLogger(__name__)
 
 # Bump when the tables or the way text becomes terms change: a different version means rebuild.
-SCHEMA_VERSION = f"fts5-1.{ANALYSIS_VERSION}"
+SCHEMA_VERSION = f"fts5-2.{ANALYSIS_VERSION}"
 DB_NAME = "search.sqlite"
-COLUMNS = ("title", "summary", "body", "meta", "parts", "title_exact", "body_exact", "tags")
+COLUMNS = (
+    "title",
+    "summary",
+    "body",
+    "meta",
+    "parts",
+    "title_exact",
+    "summary_exact",
+    "body_exact",
+    "tags",
+)
 # BM25 weight per column, in COLUMNS order. A compound's parts count half a word, so a text
 # about "coöperaties" ranks above one that mentions a "wijkcoöperatie"; exact forms add to the
 # stem's score; tags never score.
-WEIGHTS = (3.0, 1.5, 1.0, 1.5, 0.5, 3.0, 1.0, 0.0)
+WEIGHTS = (3.0, 1.5, 1.0, 1.5, 0.5, 3.0, 1.5, 1.0, 0.0)
 STEM_COLUMNS = "{title summary body meta parts}"
 PHRASE_COLUMNS = "{title summary body meta}"
 BODY_COLUMNS = "{summary body meta parts}"
-EXACT_COLUMNS = "{title_exact body_exact}"
+# One exact column per stem column, so an exact phrase never spans summary and body where the
+# stem phrase (which decides the matches) cannot: the ranked page holds only counted documents.
+EXACT_COLUMNS = "{title_exact summary_exact body_exact}"
 BATCH = 500  # documents per transaction in a rebuild
 MIN_CORRECTABLE = 4  # shorter words have too many neighbours at edit distance 1
-MAX_CANDIDATE_TERMS = 50_000  # index words looked at for one spelling correction
 MORE_LIKE_WORDS = 1_500  # key terms from the title, summary and the start of the body
 MORE_LIKE_CANDIDATES = 60
 MORE_LIKE_TERMS = 12
@@ -241,8 +256,8 @@ def _row(doc: IndexedDocument) -> _Row:
     parts = " ".join(p for p in (title_parts, summary_parts, body_parts, meta_parts) if p)
     values = _values(doc)
     tags = " ".join([tag("vis", doc.visibility), *(tag(f, v) for f, v in values)])
-    exact = f"{summary_exact} {body_exact}".strip()
-    return _Row(doc, (title, summary, body, meta, parts, title_exact, exact, tags), values)
+    columns = (title, summary, body, meta, parts, title_exact, summary_exact, body_exact, tags)
+    return _Row(doc, columns, values)
 
 
 def _connect(path: Path, create: bool = False) -> sqlite3.Connection:
@@ -331,7 +346,10 @@ class SqliteBackend:
 
     @contextmanager
     def _reader(self) -> Iterator[Reader]:
-        generation = self._current()
+        current = self._current()
+        # The file, not just its folder's name: a wiped index directory starts again at gen-1,
+        # and a connection to the old gen-1 would go on reading a deleted file.
+        generation = f"{current}:{os.stat(self._db(current)).st_ino}"
         held = getattr(self._local, "conn", None)
         if held is None or held[0] != generation:
             # This thread's connection to an older generation (a rebuild swapped it out).
@@ -340,7 +358,7 @@ class SqliteBackend:
                     if held[1] in self._open:
                         self._open.remove(held[1])
                 held[1].close()
-            conn = _connect(self._db(generation))
+            conn = _connect(self._db(current))
             conn.execute("PRAGMA query_only = 1")
             self._local.conn = held = (generation, conn)
             with self._lock:
@@ -417,6 +435,8 @@ class SqliteBackend:
                             batch = []
                     _insert_batch(conn, batch)
                     conn.execute("INSERT INTO fts (fts) VALUES ('optimize')")
+                    # On disk for good before it goes live: the old generation is deleted next.
+                    conn.execute("PRAGMA synchronous = FULL")
                     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 finally:
                     conn.close()
@@ -558,27 +578,25 @@ class SqliteBackend:
 
     @staticmethod
     def _correction(reader: Reader, word: str, visibility: str | None) -> str | None:
-        """The closest visible word (edit distance 1, else 2), the most frequent on a tie."""
-        rows = reader.conn.execute(
-            "SELECT term, doc FROM vocab_col WHERE term >= ? AND term < ?"
-            " AND col IN ('title_exact', 'body_exact') LIMIT ?",
-            (word[0], chr(ord(word[0]) + 1), MAX_CANDIDATE_TERMS),
-        )
-        frequency: Counter[str] = Counter()
-        for term, docs in rows:
-            if abs(len(term) - len(word)) <= 2 and term != word and term.isalpha():
-                frequency[term] += docs
+        """The closest visible word (edit distance 1, else 2), the most frequent on a tie.
+
+        Frequency counts only documents this viewer may see, so which correction is offered
+        says nothing about members-only documents.
+        """
+        terms = _exact_terms(reader, word[0])
         for maxdist in (1, 2) if len(word) >= 6 else (1,):
             close = [
                 term
-                for term in frequency
-                if Levenshtein.distance(word, term, score_cutoff=maxdist) <= maxdist
+                for term, _distance, _index in process.extract(
+                    word, terms, scorer=Levenshtein.distance, score_cutoff=maxdist, limit=None
+                )
+                if term != word
             ]
-            ranked = sorted(close, key=lambda t: (-frequency[t], t))
-            for term in ranked:
-                # The index counts every document; only words the viewer could find count.
-                if reader.any(_and(f"{EXACT_COLUMNS}: {_quote(term)}", visibility)):
-                    return term
+            counted = [(_visible_count(reader, term, visibility), term) for term in close]
+            # The most frequent; on a tie the first in alphabetical order.
+            ranked = sorted((c for c in counted if c[0]), key=lambda c: (-c[0], c[1]))
+            if ranked:
+                return ranked[0][1]
         return None
 
     # -- more like this --------------------------------------------------------------------
@@ -638,7 +656,7 @@ class SqliteBackend:
         upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
         rows = reader.conn.execute(
             "SELECT term, doc FROM vocab_col WHERE term >= ? AND term < ?"
-            " AND col IN ('title_exact', 'body_exact') LIMIT ?",
+            " AND col IN ('title_exact', 'summary_exact', 'body_exact') LIMIT ?",
             (prefix, upper, MAX_PREFIX_TERMS),
         )
         frequency: Counter[str] = Counter()
@@ -653,6 +671,25 @@ class SqliteBackend:
                 if len(out) >= limit:
                     break
         return out
+
+
+def _exact_terms(reader: Reader, letter: str) -> list[str]:
+    """The index's words as written that start with ``letter``, read once per index version."""
+
+    def compute() -> list[str]:
+        rows = reader.conn.execute(
+            "SELECT DISTINCT term FROM vocab_col WHERE term >= ? AND term < ?"
+            " AND col IN ('title_exact', 'summary_exact', 'body_exact')",
+            (letter, chr(ord(letter) + 1)),
+        )
+        return [term for (term,) in rows if term.isalpha()]
+
+    return reader.snapshot.get(("terms", letter), compute)
+
+
+def _visible_count(reader: Reader, term: str, visibility: str | None, cap: int = 1_000) -> int:
+    expression = _and(f"{EXACT_COLUMNS}: {_quote(term)}", visibility)
+    return len(reader.ids(expression, cap))
 
 
 def _delete(conn: sqlite3.Connection, ids: list[int]) -> None:
@@ -674,7 +711,7 @@ def _insert(conn: sqlite3.Connection, rows: list[_Row]) -> None:
                 r.doc.body,
                 r.doc.visibility,
                 r.doc.status,
-                r.doc.created.timestamp(),
+                _timestamp(r.doc.created),
             )
             for r in rows
         ],
@@ -687,6 +724,13 @@ def _insert(conn: sqlite3.Connection, rows: list[_Row]) -> None:
         "INSERT INTO doc_values (doc_id, facet, value) VALUES (?, ?, ?)",
         [(r.doc.id, facet, value) for r in rows for facet, value in r.values],
     )
+
+
+def _timestamp(moment: datetime) -> float:
+    # The database keeps naive UTC; timestamp() would read a naive value as local time.
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
 
 
 def _insert_batch(conn: sqlite3.Connection, rows: list[_Row]) -> None:
