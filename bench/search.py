@@ -253,10 +253,10 @@ class KennisnetEngine:
         query = SearchQuery(text=text, viewer=MEMBER, per_page=10)
         if mode == "full":
             return len(self.backend.search(query).hits)
-        from kennisnet.search import querylang
+        from kennisnet.search import fts_query, querylang
         from kennisnet.search import sqlite_backend as sb
 
-        expression = sb.compile_query(querylang.parse(text))
+        expression = fts_query.compile_query(querylang.parse(text))
         if expression is None:
             return 0
         with self.backend._reader() as reader:

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from kennisnet import synonyms
 from kennisnet.search import IndexedDocument, SearchBackend, SearchQuery, Viewer, querylang
-from kennisnet.search.sqlite_backend import COLUMNS, SqliteBackend, compile_query
+from kennisnet.search.fts_query import COLUMNS, compile_query
+from kennisnet.search.sqlite_backend import SqliteBackend
 from kennisnet.search.whoosh_backend import WhooshBackend
 from tests.factories import make_document, make_user
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kennisnet.search.fts_query import compile_query
 from kennisnet.search.querylang import (
     MAX_ITEMS,
     Group,
@@ -15,7 +16,6 @@ from kennisnet.search.querylang import (
     parse,
     positive_texts,
 )
-from kennisnet.search.sqlite_backend import compile_query
 
 
 @pytest.mark.parametrize(

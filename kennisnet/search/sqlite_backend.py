@@ -50,7 +50,6 @@ from kennisnet.search.analysis import (
     rejoin_hyphenated,
 )
 from kennisnet.search.base import (
-    FIELD_PREFIX,
     Completions,
     Hit,
     IndexedDocument,
@@ -59,9 +58,22 @@ from kennisnet.search.base import (
     Viewer,
     field_value_slug,
 )
-from kennisnet.search.docsets import FACET_FILTERS, Reader, Snapshot, newest
+from kennisnet.search.docsets import Reader, Snapshot, newest
+from kennisnet.search.fts_query import (
+    COLUMNS,
+    EXACT_COLUMNS,
+    PHRASE_COLUMNS,
+    WEIGHTS,
+    compile_query,
+    conjunction,
+    filter_expression,
+    filter_terms,
+    quote,
+    tag,
+    visibility_expression,
+)
 from kennisnet.search.generations import Generations
-from kennisnet.search.querylang import Node, Not, Phrase, Word
+from kennisnet.search.querylang import Node
 from kennisnet.search.terms import WordTerms, analyse, word_terms, words
 
 log = logging.getLogger(__name__)
@@ -69,27 +81,6 @@ log = logging.getLogger(__name__)
 # Bump when the tables or the way text becomes terms change: a different version means rebuild.
 SCHEMA_VERSION = f"fts5-2.{ANALYSIS_VERSION}"
 DB_NAME = "search.sqlite"
-COLUMNS = (
-    "title",
-    "summary",
-    "body",
-    "meta",
-    "parts",
-    "title_exact",
-    "summary_exact",
-    "body_exact",
-    "tags",
-)
-# BM25 weight per column, in COLUMNS order. A compound's parts count half a word, so a text
-# about "coöperaties" ranks above one that mentions a "wijkcoöperatie"; exact forms add to the
-# stem's score; tags never score.
-WEIGHTS = (3.0, 1.5, 1.0, 1.5, 0.5, 3.0, 1.5, 1.0, 0.0)
-STEM_COLUMNS = "{title summary body meta parts}"
-PHRASE_COLUMNS = "{title summary body meta}"
-BODY_COLUMNS = "{summary body meta parts}"
-# One exact column per stem column, so an exact phrase never spans summary and body where the
-# stem phrase (which decides the matches) cannot: the ranked page holds only counted documents.
-EXACT_COLUMNS = "{title_exact summary_exact body_exact}"
 BATCH = 500  # documents per transaction in a rebuild
 MIN_CORRECTABLE = 4  # shorter words have too many neighbours at edit distance 1
 MORE_LIKE_WORDS = 1_500  # key terms from the title, summary and the start of the body
@@ -118,115 +109,6 @@ _DDL = (
     "CREATE VIRTUAL TABLE vocab_row USING fts5vocab(fts, 'row')",
     "INSERT INTO meta (key, value) VALUES ('version', '0')",
 )
-
-
-def _quote(term: str) -> str:
-    return '"' + term.replace('"', '""') + '"'
-
-
-def tag(kind: str, value: str) -> str:
-    """One term for a filter value; hex keeps any slug a single FTS5 token."""
-    return f"{kind}x{value.encode('utf-8').hex()}"
-
-
-# -- query text -> FTS5 expression ------------------------------------------------------------
-def _word_expression(word: WordTerms, boosted: bool) -> str:
-    if boosted:
-        # BM25 in FTS5 saturates per phrase, not per column: the title as a phrase of its own
-        # scores on top of a body that says the word fifty times (as BM25F would), and the
-        # exact form as a phrase of its own ranks "coöperaties" above "coöperatie".
-        options = [
-            f"{{title}}: {_quote(word.stem)}",
-            f"{BODY_COLUMNS}: {_quote(word.stem)}",
-            f"{EXACT_COLUMNS}: {_quote(word.exact)}",
-        ]
-    else:
-        options = [f"{STEM_COLUMNS}: {_quote(word.stem)}"]
-    if word.leaves:
-        # A compound also matches its parts apart ("initiatief in de buurt"), ranked below the
-        # compound itself, which matches more of the Or.
-        parts = " AND ".join(f"{STEM_COLUMNS}: {_quote(leaf)}" for leaf in word.leaves)
-        options.append(f"({parts})")
-    return _join("or", options) or options[0]
-
-
-def _join(op: str, expressions: list[str]) -> str | None:
-    if not expressions:
-        return None
-    if len(expressions) == 1:
-        return expressions[0]
-    return "(" + f" {op.upper()} ".join(expressions) + ")"
-
-
-def compile_query(node: Node | None, op: str = "and", boosted: bool = False) -> str | None:
-    """The FTS5 MATCH expression for a parsed query, or None when nothing is left to match.
-
-    ``boosted`` adds phrases that only change the score, never the documents matched (an
-    exact form implies its stem; the title is one of the stem columns): the ranked page query
-    uses them, the cheaper plain form finds the set of matches for totals and facets.
-    """
-    if node is None:
-        return None
-    if isinstance(node, Word):
-        return _join(op, [_word_expression(w, boosted) for w in words(node.text)])
-    if isinstance(node, Phrase):
-        found = words(node.text)
-        if len(found) <= 1:
-            return _join(op, [_word_expression(w, boosted) for w in found])
-        stems = f"{PHRASE_COLUMNS}: {_quote(' '.join(w.stem for w in found))}"
-        if not boosted:
-            return stems
-        exact = " ".join(w.exact for w in found)
-        return f"({stems} OR {EXACT_COLUMNS}: {_quote(exact)})"
-    if isinstance(node, Not):
-        return None  # only meaningful inside an "and" group, handled there
-    positive = [compile_query(n, node.op, boosted) for n in node.nodes if not isinstance(n, Not)]
-    expression = _join(node.op, [e for e in positive if e])
-    if node.op == "and" and expression is not None:
-        negative = [compile_query(n.node, "or") for n in node.nodes if isinstance(n, Not)]
-        excluded = _join("or", [e for e in negative if e])
-        if excluded:
-            expression = f"({expression} NOT {excluded})"
-    return expression
-
-
-def _and(first: str, *more: str | None) -> str:
-    """``first`` and every further expression given (None ones are left out)."""
-    return _join("and", [first, *(e for e in more if e)]) or first
-
-
-def _visibility_expression(viewer: Viewer) -> str | None:
-    if viewer.sees_members_only:
-        return None  # every indexed document is public or members-only
-    return f"{{tags}}: {_quote(tag('vis', 'public'))}"
-
-
-def _filter_field(name: str, values: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
-    """The facet and values behind a filter name; ("", ()) for an unknown name."""
-    if name.startswith(FIELD_PREFIX):
-        key = name[len(FIELD_PREFIX) :]
-        return "field", tuple(f"{key}={v}" for v in values)
-    if name in FACET_FILTERS:
-        return FACET_FILTERS[name], values
-    return "", ()
-
-
-def _filters(query: SearchQuery) -> dict[str, tuple[str, tuple[str, ...]]]:
-    out = {}
-    for name, values in query.filters.items():
-        facet, terms = _filter_field(name, tuple(values or ()))
-        if facet and terms:
-            out[name] = (facet, terms)
-    return out
-
-
-def _filter_expression(query: SearchQuery) -> str | None:
-    """Visibility and filters as an FTS5 expression over ``tags``."""
-    parts = [_visibility_expression(query.viewer)]
-    for facet, values in _filters(query).values():
-        options = " OR ".join(f"{{tags}}: {_quote(tag(facet, v))}" for v in dict.fromkeys(values))
-        parts.append(f"({options})")
-    return _join("and", [part for part in parts if part])
 
 
 def _values(doc: IndexedDocument) -> list[tuple[str, str]]:
@@ -455,7 +337,7 @@ class SqliteBackend:
         tree = querylang.parse(query.text)
         with self._reader() as reader:
             visible = reader.visible(query.viewer)
-            selected = reader.filter_masks(_filters(query))
+            selected = reader.filter_masks(filter_terms(query))
             allowed = visible
             for mask in selected.values():
                 allowed = allowed & mask
@@ -486,7 +368,7 @@ class SqliteBackend:
                     page = [(doc_id, 0.0) for doc_id in ids[offset:]]
                 else:
                     boosted = compile_query(tree, boosted=True) or expression
-                    ranked = _and(boosted, _filter_expression(query))
+                    ranked = conjunction(boosted, filter_expression(query))
                     page = reader.ranked(RANKED, ranked, query.per_page, offset)
             hits = self._hits(reader, page, tree if expression is not None else None)
             facets = reader.facet_counts(matched & visible, selected, query.field_facets)
@@ -537,7 +419,7 @@ class SqliteBackend:
         """A corrected query, or None. Only words in documents this viewer may see are
         offered, and only a correction that finds documents under the query's filters is
         returned, so a suggestion never reveals a word from a document the viewer cannot open."""
-        visibility = _visibility_expression(query.viewer)
+        visibility = visibility_expression(query.viewer)
         replacements: list[tuple[int, int, str]] = []
         for match in TOKEN_PATTERN.finditer(text):
             word = word_terms(match.group())
@@ -555,10 +437,10 @@ class SqliteBackend:
         corrected = " ".join(corrected.split())
         # It must find documents the way a search would: all words, or else any of them.
         tree = querylang.parse(corrected)
-        filters = _filter_expression(query)
+        filters = filter_expression(query)
         for candidate in (tree, querylang.any_words(tree)):
             check = compile_query(candidate)
-            if check is not None and reader.any(_and(check, filters)):
+            if check is not None and reader.any(conjunction(check, filters)):
                 return corrected
         return None
 
@@ -572,9 +454,9 @@ class SqliteBackend:
         if len(word.exact) < MIN_CORRECTABLE or not word.exact.isalpha():
             return True
         expression = (
-            f"({EXACT_COLUMNS}: {_quote(word.exact)} OR {PHRASE_COLUMNS}: {_quote(word.stem)})"
+            f"({EXACT_COLUMNS}: {quote(word.exact)} OR {PHRASE_COLUMNS}: {quote(word.stem)})"
         )
-        return reader.any(_and(expression, visibility))
+        return reader.any(conjunction(expression, visibility))
 
     @staticmethod
     def _correction(reader: Reader, word: str, visibility: str | None) -> str | None:
@@ -621,8 +503,8 @@ class SqliteBackend:
             key_terms = [term for _score, term in sorted(scored, reverse=True)[:MORE_LIKE_TERMS]]
             if not key_terms:
                 return []
-            options = " OR ".join(f"{PHRASE_COLUMNS}: {_quote(t)}" for t in key_terms)
-            expression = _and(f"({options})", _visibility_expression(viewer))
+            options = " OR ".join(f"{PHRASE_COLUMNS}: {quote(t)}" for t in key_terms)
+            expression = conjunction(f"({options})", visibility_expression(viewer))
             ids = [i for i, _score in reader.ranked(RANKED, expression, limit + 1, 0)]
         return [i for i in ids if i != doc_id][:limit]
 
@@ -637,12 +519,12 @@ class SqliteBackend:
         if not typed or len(typed[-1]) < MIN_PREFIX:
             return Completions(title_ids=[], terms=[])
         *before, last = typed
-        visibility = _visibility_expression(viewer)
+        visibility = visibility_expression(viewer)
         complete_words = [w.exact for w in words(" ".join(before))]
-        title = [f"{{title_exact}}: {_quote(w)}" for w in complete_words]
-        title.append(f"{{title_exact}}: {_quote(last)} *")
+        title = [f"{{title_exact}}: {quote(w)}" for w in complete_words]
+        title.append(f"{{title_exact}}: {quote(last)} *")
         with self._reader() as reader:
-            expression = _and(title[0], *title[1:], visibility)
+            expression = conjunction(title[0], *title[1:], visibility)
             matches = reader.ids(expression)
             created = reader.created()
             title_ids = heapq.nlargest(limit, matches, key=lambda i: created[i])
@@ -666,7 +548,7 @@ class SqliteBackend:
         out = []
         for term in sorted(frequency, key=lambda t: (-frequency[t], t)):
             # The index counts every document; only words the viewer could find are offered.
-            if reader.any(_and(f"{EXACT_COLUMNS}: {_quote(term)}", visibility)):
+            if reader.any(conjunction(f"{EXACT_COLUMNS}: {quote(term)}", visibility)):
                 out.append(term)
                 if len(out) >= limit:
                     break
@@ -688,7 +570,7 @@ def _exact_terms(reader: Reader, letter: str) -> list[str]:
 
 
 def _visible_count(reader: Reader, term: str, visibility: str | None, cap: int = 1_000) -> int:
-    expression = _and(f"{EXACT_COLUMNS}: {_quote(term)}", visibility)
+    expression = conjunction(f"{EXACT_COLUMNS}: {quote(term)}", visibility)
     return len(reader.ids(expression, cap))
 
 
