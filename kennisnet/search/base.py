@@ -55,6 +55,25 @@ class IndexedDocument:
 FIELD_PREFIX = "field."
 
 
+def filter_target(name: str, values: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """What a filter selects, the same for every engine: ("theme", slugs) for a standard
+    filter, ("field", ("key=slug", ...)) for a type-specific field, ("", ()) for an unknown name.
+    """
+    if name.startswith(FIELD_PREFIX):
+        key = name[len(FIELD_PREFIX) :]
+        return "field", tuple(f"{key}={v}" for v in values)
+    if name in FILTERS:
+        return name, values
+    return "", ()
+
+
+def page_window(total: int, page: int, per_page: int) -> tuple[int, int]:
+    """The page actually shown (clamped to those that exist) and the offset of its first hit."""
+    pages = max(1, -(-total // per_page))
+    shown = min(max(1, page), pages)
+    return shown, (shown - 1) * per_page
+
+
 def field_value_slug(value: str) -> str:
     """How a field value is filtered on: lower-case ASCII, like every other facet value."""
     return slugify(value, max_length=100) or "-"

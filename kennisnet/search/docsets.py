@@ -25,14 +25,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 Mask = npt.NDArray[np.bool_]
 
-FACET_FILTERS = {
-    "theme": "theme",
-    "type": "type",
-    "organisation": "organisation",
-    "year": "year",
-    "region": "region",
-}
-
 
 @dataclass(frozen=True)
 class Facet:
@@ -217,7 +209,7 @@ class Reader:
                         if value.startswith(prefix)
                     }
                 else:
-                    values = self.facet(FACET_FILTERS[name]).counts(docs)
+                    values = self.facet(name).counts(docs)
             counts[name] = dict(sorted(values.items(), key=lambda kv: (-kv[1], kv[0])))
         return counts
 

@@ -6,8 +6,7 @@ text a member types is ever FTS5 syntax. See ``sqlite_backend`` for the columns'
 
 from __future__ import annotations
 
-from kennisnet.search.base import FIELD_PREFIX, SearchQuery, Viewer
-from kennisnet.search.docsets import FACET_FILTERS
+from kennisnet.search.base import SearchQuery, Viewer, filter_target
 from kennisnet.search.querylang import Node, Not, Phrase, Word
 from kennisnet.search.terms import WordTerms, words
 
@@ -130,20 +129,10 @@ def visibility_expression(viewer: Viewer) -> str | None:
     return f"{{tags}}: {quote(tag('vis', 'public'))}"
 
 
-def filter_field(name: str, values: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
-    """The facet and values behind a filter name; ("", ()) for an unknown name."""
-    if name.startswith(FIELD_PREFIX):
-        key = name[len(FIELD_PREFIX) :]
-        return "field", tuple(f"{key}={v}" for v in values)
-    if name in FACET_FILTERS:
-        return FACET_FILTERS[name], values
-    return "", ()
-
-
 def filter_terms(query: SearchQuery) -> dict[str, tuple[str, tuple[str, ...]]]:
     out = {}
     for name, values in query.filters.items():
-        facet, terms = filter_field(name, tuple(values or ()))
+        facet, terms = filter_target(name, tuple(values or ()))
         if facet and terms:
             out[name] = (facet, terms)
     return out

@@ -57,6 +57,7 @@ from kennisnet.search.base import (
     SearchResults,
     Viewer,
     field_value_slug,
+    page_window,
 )
 from kennisnet.search.docsets import Reader, Snapshot, newest
 from kennisnet.search.fts_query import (
@@ -358,9 +359,7 @@ class SqliteBackend:
                         fallback = "or"
             found = allowed & matched
             total = int(found.sum())
-            pages = max(1, -(-total // query.per_page))
-            pagenum = min(max(1, query.page), pages)
-            offset = (pagenum - 1) * query.per_page
+            pagenum, offset = page_window(total, query.page, query.per_page)
             page: list[tuple[int, float]] = []
             if total:
                 if expression is None or query.sort == "newest":

@@ -45,6 +45,8 @@ from kennisnet.search.base import (
     SearchResults,
     Viewer,
     field_value_slug,
+    filter_target,
+    page_window,
 )
 from kennisnet.search.generations import Generations
 
@@ -347,9 +349,7 @@ class WhooshBackend:
                         text_query, matched, fallback = any_query, any_matched, "or"
             found = allowed & matched  # a set: Whoosh takes sets, not frozensets, as filters
             total = len(found)
-            pages = max(1, -(-total // query.per_page))
-            pagenum = min(max(1, query.page), pages)
-            offset = (pagenum - 1) * query.per_page
+            pagenum, offset = page_window(total, query.page, query.per_page)
             hits: list[Hit] = []
             if found:
                 newest = query.sort == "newest" or text_query is None
@@ -643,12 +643,10 @@ class WhooshBackend:
 
 def _filter_field(name: str, values: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
     """The index field and terms behind a filter name; ("", ()) for an unknown name."""
-    if name.startswith(FIELD_PREFIX):
-        key = name[len(FIELD_PREFIX) :]
-        return "field_values", tuple(f"{key}={v}" for v in values)
-    if name in FIELD_FOR_FILTER:
-        return FIELD_FOR_FILTER[name], values
-    return "", ()
+    kind, terms = filter_target(name, values)
+    if kind == "field":
+        return "field_values", terms
+    return FIELD_FOR_FILTER.get(kind, ""), terms
 
 
 def _fields(doc: IndexedDocument) -> dict[str, object]:
