@@ -8,12 +8,17 @@ from typing import Any
 
 from flask import Flask
 
-from kennisnet.config import ROOT, load_or_create_secret, settings_from_env
+from kennisnet.core.config import ROOT, load_or_create_secret, settings_from_env
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
-    from kennisnet import cli, tasks
-    from kennisnet.extensions import init_extensions
+    # Imported here, not at the top: the extraction child process imports this package on its
+    # way to kennisnet.extraction and must not pay for Flask's extensions, the views and the CLI.
+    from kennisnet import cli
+    from kennisnet.core import queue
+    from kennisnet.core.extensions import init_extensions
+    from kennisnet.documents import indexing
+    from kennisnet.documents import tasks as _tasks  # noqa: F401 - registers the queue's tasks
     from kennisnet.search import make_search_backend
     from kennisnet.views import register_blueprints
 
@@ -23,9 +28,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_or_create_secret(app.config["INSTANCE_DIR"])
     init_extensions(app)
-    tasks.init_app(app)
+    queue.init_app(app)
     app.extensions["kennisnet.search"] = make_search_backend(app.config)
-    tasks.note_index_version(app)
+    indexing.note_index_version(app)
     register_blueprints(app)
     cli.init_app(app)
     return app

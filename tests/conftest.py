@@ -9,8 +9,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kennisnet import create_app
-from kennisnet.config import data_paths
-from kennisnet.extensions import db
+from kennisnet.core.config import data_paths
+from kennisnet.core.extensions import db
 from tests import factories
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -41,12 +41,12 @@ def make_app(data_dir: Path, **overrides: object) -> Flask:
 def app(tmp_path: Path) -> Iterator[Flask]:
     from flask_migrate import upgrade
 
-    from kennisnet import curation
+    from kennisnet.curation import categories
 
     app = make_app(tmp_path)
     with app.app_context():
         upgrade()
-        curation.seed()
+        categories.seed()
         yield app
         db.session.remove()
         db.engine.dispose()

@@ -6,10 +6,12 @@ import io
 import itertools
 from typing import Any
 
-from kennisnet import accounts
-from kennisnet.documents import ensure_organisation
-from kennisnet.ingest import Metadata, ingest_document
-from kennisnet.models import Document, Role, User
+from kennisnet.accounts import users
+from kennisnet.accounts.models import Role, User
+from kennisnet.accounts.organisations import ensure_organisation
+from kennisnet.documents.metadata import Metadata
+from kennisnet.documents.models import Document
+from kennisnet.documents.uploads import ingest_document
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -27,7 +29,7 @@ def make_user(**overrides: Any) -> User:
         "role": Role.MEMBER,
     }
     values.update(overrides)
-    return accounts.create_user(
+    return users.create_user(
         values.pop("email"), values.pop("password"), organisation=organisation, **values
     )
 

@@ -26,9 +26,12 @@ from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from werkzeug.test import TestResponse
 
-from kennisnet import accounts, curation
-from kennisnet.extensions import db
-from kennisnet.models import Document, Role, Theme
+from kennisnet.accounts import users
+from kennisnet.accounts.models import Role
+from kennisnet.core.extensions import db
+from kennisnet.curation import categories
+from kennisnet.curation.models import Theme
+from kennisnet.documents.models import Document
 from tests.conftest import IsolatedClient, make_app
 from tests.factories import make_admin, make_document, make_user
 
@@ -64,16 +67,16 @@ class World:
     users: dict[str, int] = field(default_factory=dict)
 
     def throwaway_document(self, visibility: str = "public") -> int:
-        owner = db.session.get(accounts.User, self.owner_id)
+        owner = db.session.get(users.User, self.owner_id)
         n = next(_unique)
         doc = make_document(owner, f"Wegwerpdocument {n} over de moestuin.", visibility=visibility)
         return doc.id
 
     def trashed_document(self) -> int:
-        from kennisnet.documents import delete_document
+        from kennisnet.documents.operations import delete_document
 
         doc_id = self.throwaway_document()
-        owner = db.session.get(accounts.User, self.owner_id)
+        owner = db.session.get(users.User, self.owner_id)
         delete_document(db.session.get(Document, doc_id), owner)
         return doc_id
 
@@ -81,11 +84,11 @@ class World:
         return make_user(email=f"wegwerp{next(_unique)}@example.org").id
 
     def throwaway_theme(self) -> str:
-        return curation.create_category(Theme, f"Wegwerpthema {next(_unique)}", "").slug
+        return categories.create_category(Theme, f"Wegwerpthema {next(_unique)}", "").slug
 
     def new_invitation(self) -> str:
-        admin = db.session.get(accounts.User, self.users["admin"])
-        _inv, token = accounts.create_invitation(
+        admin = db.session.get(users.User, self.users["admin"])
+        _inv, token = users.create_invitation(
             f"nieuw{next(_unique)}@example.org", invited_by=admin, days=1
         )
         return token
@@ -98,13 +101,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     app = make_app(tmp_path_factory.mktemp("matrix"), SERVER_NAME=None)
     with app.app_context():
         upgrade()
-        curation.seed()
+        categories.seed()
         owner = make_user(email="eigenaar@example.org", organisation="Buurtkracht Oost")
         member = make_user(email="lid@example.org")
         curator = make_user(email="redactie@example.org", role=Role.CURATOR)
         admin = make_admin(email="beheer@example.org")
-        theme = curation.themes_in_order()[0]
-        secret_theme = curation.create_category(Theme, SECRET_THEME, "")
+        theme = categories.themes_in_order()[0]
+        secret_theme = categories.create_category(Theme, SECRET_THEME, "")
         public = make_document(
             owner,
             SHARED_TEXT,
@@ -120,7 +123,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             themes=[theme.slug, secret_theme.slug],
             visibility="members",
         )
-        _inv, invitation_token = accounts.create_invitation(
+        _inv, invitation_token = users.create_invitation(
             "uitgenodigd@example.org", invited_by=admin, days=1
         )
         yield World(

@@ -10,9 +10,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kennisnet import accounts
-from kennisnet.extensions import db
-from kennisnet.models import Document
+from kennisnet.accounts import users
+from kennisnet.core.extensions import db
+from kennisnet.documents.models import Document
 from tests.conftest import fetch
 from tests.factories import make_admin, make_document, make_user
 
@@ -20,7 +20,7 @@ from tests.factories import make_admin, make_document, make_user
 @pytest.fixture
 def member_token(app: Flask) -> str:
     user = make_user(email="api@example.org", organisation="Wijkcoöperatie Zuid", region="Zuid")
-    return accounts.create_api_token(user)
+    return users.create_api_token(user)
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -173,7 +173,7 @@ def test_delete(client: FlaskClient, member_token: str) -> None:
     doc_id = upload(client, member_token, b"Weg ermee.", "weg.txt", visibility="public").get_json()[
         "id"
     ]
-    other = accounts.create_api_token(make_user())
+    other = users.create_api_token(make_user())
     assert client.delete(f"/api/v1/documents/{doc_id}", headers=bearer(other)).status_code == 403
     assert (
         client.delete(f"/api/v1/documents/{doc_id}", headers=bearer(member_token)).status_code
@@ -186,15 +186,15 @@ def test_delete(client: FlaskClient, member_token: str) -> None:
 
 def test_revoked_token_is_refused(client: FlaskClient) -> None:
     user = make_user()
-    token = accounts.create_api_token(user)
-    accounts.revoke_api_tokens(user)
+    token = users.create_api_token(user)
+    users.revoke_api_tokens(user)
     assert upload(client, token, b"x", "x.txt").status_code == 401
 
 
 def test_tokens_are_stored_hashed(app: Flask) -> None:
-    from kennisnet.models import ApiToken
+    from kennisnet.accounts.models import ApiToken
 
-    token = accounts.create_api_token(make_user())
+    token = users.create_api_token(make_user())
     stored = db.session.scalar(db.select(ApiToken.token_hash))
     assert token not in stored and len(stored) == 64
 
@@ -230,7 +230,7 @@ def test_real_pdf_from_corpus(
 
 
 def test_admin_sees_everything_via_api(client: FlaskClient) -> None:
-    admin_token = accounts.create_api_token(make_admin())
+    admin_token = users.create_api_token(make_admin())
     member = make_user()
     make_document(member, "Alleen leden lezen dit.", visibility="members")
     assert (

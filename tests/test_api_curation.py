@@ -7,14 +7,15 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kennisnet import accounts, fields
-from kennisnet.extensions import db
-from kennisnet.models import Role
+from kennisnet.accounts import users
+from kennisnet.accounts.models import Role
+from kennisnet.core.extensions import db
+from kennisnet.documents import fields
 from tests.factories import make_admin, make_document, make_user
 
 
 def bearer(user) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    return {"Authorization": f"Bearer {accounts.create_api_token(user)}"}
+    return {"Authorization": f"Bearer {users.create_api_token(user)}"}
 
 
 @pytest.fixture
@@ -135,7 +136,7 @@ def test_audit_log_for_admins(client: FlaskClient, curator: dict[str, str]) -> N
 def test_patch_document_with_form_or_json_including_fields(client: FlaskClient) -> None:
     import io
 
-    from kennisnet import audit
+    from kennisnet.core import audit
 
     fields.seed_fields()
     owner = make_user()

@@ -15,10 +15,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from kennisnet.backup import sqlite_path
-from kennisnet.extensions import db
-from kennisnet.ingest import file_store
-from kennisnet.models import Document, DocumentFile
+from kennisnet.core.extensions import db
+from kennisnet.core.storage import file_store
+from kennisnet.documents.models import Document, DocumentFile
+from kennisnet.maintenance.backup import sqlite_path
 from kennisnet.search import SearchQuery, Viewer, backend
 from tests.conftest import make_app
 from tests.factories import make_document, make_user

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from flask import Flask
 
-from kennisnet import accounts
-from kennisnet.extensions import db
-from kennisnet.models import Document, DocumentType, Role, Status
+from kennisnet.accounts import users
+from kennisnet.accounts.models import Role
+from kennisnet.core.extensions import db
+from kennisnet.curation.models import DocumentType
+from kennisnet.documents.models import Document, Status
 from tests.factories import make_document, make_user
 
 
@@ -26,7 +28,7 @@ def test_create_admin_with_password_stdin(runner) -> None:  # type: ignore[no-un
         input="een heel geheim wachtwoord\n",
     )
     assert result.exit_code == 0, result.output
-    user = accounts.authenticate("chef@example.org", "een heel geheim wachtwoord")
+    user = users.authenticate("chef@example.org", "een heel geheim wachtwoord")
     assert user is not None and user.role == Role.ADMIN
 
 
@@ -34,7 +36,7 @@ def test_create_admin_generates_password(runner) -> None:  # type: ignore[no-unt
     result = runner.invoke(args=["create-admin", "gen@example.org"])
     assert result.exit_code == 0
     password = result.output.strip().splitlines()[-1].split(":", 1)[1].strip()
-    assert accounts.authenticate("gen@example.org", password) is not None
+    assert users.authenticate("gen@example.org", password) is not None
 
 
 def test_create_admin_rejects_short_password(runner) -> None:  # type: ignore[no-untyped-def]
@@ -121,7 +123,7 @@ def test_demo_loads_once_and_prints_admin(runner) -> None:  # type: ignore[no-un
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
     password = first.output.strip().splitlines()[-1].split(":", 1)[1].strip()
-    assert accounts.authenticate("beheer@example.org", password) is not None
+    assert users.authenticate("beheer@example.org", password) is not None
     count = db.session.scalar(db.select(db.func.count(Document.id)))
     assert count >= 12
     types = set(db.session.scalars(db.select(DocumentType.slug).join(Document)))
@@ -132,8 +134,8 @@ def test_demo_loads_once_and_prints_admin(runner) -> None:  # type: ignore[no-un
         )
         == count
     )
-    from kennisnet import subsidies
-    from kennisnet.fields import fields_json
+    from kennisnet.documents import subsidies
+    from kennisnet.documents.fields import fields_json
 
     open_calls = [c for c in subsidies.calls(None) if c.deadline is not None]
     assert open_calls, "the demo should show open subsidy calls with a deadline"
@@ -162,7 +164,7 @@ def test_create_user_with_role_and_organisation(runner) -> None:  # type: ignore
         input="een lang wachtwoord\n",
     )
     assert result.exit_code == 0, result.output
-    user = accounts.authenticate("red@example.org", "een lang wachtwoord")
+    user = users.authenticate("red@example.org", "een lang wachtwoord")
     assert user.role == Role.CURATOR and user.organisation.slug == "wijkcooperatie-noord"
     assert runner.invoke(args=["create-user", "x@example.org", "--role", "baas"]).exit_code == 2
 

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from kennisnet import consistency
-from kennisnet.config import ROOT
-from kennisnet.extensions import db
+from kennisnet.core.config import ROOT
+from kennisnet.core.extensions import db
+from kennisnet.maintenance import consistency
 from tests.conftest import make_app
 from tests.test_faults import kennisnet_env
 
@@ -62,7 +62,7 @@ def free_port() -> int:
 def cli(data_dir: Path, *args: str, stdin: str = "") -> str:
     env = kennisnet_env(data_dir, KENNISNET_TASKS_IMMEDIATE="")
     result = subprocess.run(
-        [sys.executable, "-m", "kennisnet", *args],
+        [sys.executable, "-m", "kennisnet.cli", *args],
         env=env,
         cwd=ROOT,
         input=stdin,
@@ -94,7 +94,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
             [
                 sys.executable,
                 "-m",
-                "kennisnet",
+                "kennisnet.cli",
                 "serve",
                 "--host",
                 "127.0.0.1",

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from kennisnet import tasks
-from kennisnet.extensions import db
-from kennisnet.indexing import to_indexed
-from kennisnet.ingest import MISSING_FILE, file_store
-from kennisnet.models import Document, Status
+from kennisnet.core.extensions import db
+from kennisnet.core.storage import file_store
+from kennisnet.documents import tasks
+from kennisnet.documents.indexing import to_indexed
+from kennisnet.documents.models import Document, Status
+from kennisnet.documents.processing import MISSING_FILE
 from kennisnet.search import backend
 from tests.conftest import make_app
 from tests.factories import make_document, make_user

@@ -5,18 +5,22 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from kennisnet import audit, curation
-from kennisnet.errors import Conflict, InvalidInput
-from kennisnet.extensions import db
-from kennisnet.models import AuditEvent, Document, DocumentType, Theme
+from kennisnet.core import audit
+from kennisnet.core.errors import Conflict, InvalidInput
+from kennisnet.core.extensions import db
+from kennisnet.core.models import AuditEvent
+from kennisnet.curation import categories
+from kennisnet.curation.models import DocumentType, Theme
+from kennisnet.documents.models import Document
 from kennisnet.search import SearchQuery, Viewer, backend
+from kennisnet.views.api.serializers import event_json
 from tests.factories import make_admin, make_document, make_user
 
 ADMIN_VIEW = Viewer(user_id=1, sees_members_only=True)
 
 
 def theme(slug: str) -> Theme:
-    return curation.get_category(Theme, slug)
+    return categories.get_category(Theme, slug)
 
 
 def facet(name: str, **filters: tuple[str, ...]) -> dict[str, int]:
@@ -25,15 +29,15 @@ def facet(name: str, **filters: tuple[str, ...]) -> dict[str, int]:
 
 def test_two_level_tree(app: Flask) -> None:
     admin = make_admin()
-    main = curation.create_category(Theme, "Zorg in de wijk", actor=admin)
-    sub = curation.create_category(Theme, "Respijtzorg", parent=main, actor=admin)
+    main = categories.create_category(Theme, "Zorg in de wijk", actor=admin)
+    sub = categories.create_category(Theme, "Respijtzorg", parent=main, actor=admin)
     assert sub.parent is main and main.children == [sub]
-    assert main in curation.theme_tree() and sub not in curation.theme_tree()
+    assert main in categories.theme_tree() and sub not in categories.theme_tree()
     with pytest.raises(InvalidInput):
-        curation.create_category(Theme, "Te diep", parent=sub)
+        categories.create_category(Theme, "Te diep", parent=sub)
     with pytest.raises(InvalidInput):
-        curation.move_theme(main, theme("wonen"))  # has children itself
-    curation.move_theme(sub, None, actor=admin)
+        categories.move_theme(main, theme("wonen"))  # has children itself
+    categories.move_theme(sub, None, actor=admin)
     assert sub.parent is None
     assert [e.action for e in audit.events(action="theme.")][:3] == [
         "theme.move",
@@ -48,7 +52,7 @@ def test_merge_moves_documents_redirects_and_reindexes(app: Flask, client) -> No
     both = make_document(member, "Hofje en zorg.", themes=["wonen", "mantelzorg"])
     only = make_document(member, "Alleen mantelzorg.", themes=["mantelzorg"])
     assert facet("theme")["mantelzorg"] == 2
-    moved = curation.merge_category(theme("mantelzorg"), theme("wonen"), actor=admin)
+    moved = categories.merge_category(theme("mantelzorg"), theme("wonen"), actor=admin)
     assert sorted(moved) == sorted([both.id, only.id])
     db.session.expire_all()
     assert [t.slug for t in db.session.get(Document, only.id).themes] == ["wonen"]
@@ -64,46 +68,46 @@ def test_merge_moves_documents_redirects_and_reindexes(app: Flask, client) -> No
 
 
 def test_merging_into_a_merged_target_keeps_old_addresses(app: Flask) -> None:
-    curation.merge_category(theme("mantelzorg"), theme("informele-zorg"))
-    curation.merge_category(theme("informele-zorg"), theme("wonen"))
-    assert curation.redirected_slug(Theme, "mantelzorg") == "wonen"
-    assert curation.redirected_slug(Theme, "informele-zorg") == "wonen"
+    categories.merge_category(theme("mantelzorg"), theme("informele-zorg"))
+    categories.merge_category(theme("informele-zorg"), theme("wonen"))
+    assert categories.redirected_slug(Theme, "mantelzorg") == "wonen"
+    assert categories.redirected_slug(Theme, "informele-zorg") == "wonen"
 
 
 def test_delete_needs_reassignment_when_used(app: Flask) -> None:
     member = make_user()
     doc = make_document(member, "Over wonen.", themes=["wonen"])
     with pytest.raises(Conflict):
-        curation.delete_category(theme("wonen"))
-    curation.delete_category(theme("wonen"), reassign_to=theme("buurtnetwerken"))
+        categories.delete_category(theme("wonen"))
+    categories.delete_category(theme("wonen"), reassign_to=theme("buurtnetwerken"))
     db.session.expire_all()
     assert [t.slug for t in db.session.get(Document, doc.id).themes] == ["buurtnetwerken"]
     assert facet("theme") == {"buurtnetwerken": 1}
-    assert curation.redirected_slug(Theme, "wonen") is None
+    assert categories.redirected_slug(Theme, "wonen") is None
 
 
 def test_document_types_merge_too(app: Flask) -> None:
     member = make_user()
     make_document(member, "Een idee.", type="pilot-idee")
-    curation.merge_category(
-        curation.get_category(DocumentType, "pilot-idee"),
-        curation.get_category(DocumentType, "projectplan"),
+    categories.merge_category(
+        categories.get_category(DocumentType, "pilot-idee"),
+        categories.get_category(DocumentType, "projectplan"),
     )
     assert facet("type") == {"projectplan": 1}
     with pytest.raises(InvalidInput):
-        curation.merge_category(theme("wonen"), curation.get_category(DocumentType, "overig"))
+        categories.merge_category(theme("wonen"), categories.get_category(DocumentType, "overig"))
 
 
 def test_rename_is_audited_with_before_and_after(app: Flask) -> None:
     admin = make_admin()
-    curation.update_category(theme("wonen"), "Wonen en zorg", "", actor=admin)
+    categories.update_category(theme("wonen"), "Wonen en zorg", "", actor=admin)
     event = audit.events(action="theme.update")[0]
     assert event.details["name"] == {"before": "Wonen", "after": "Wonen en zorg"}
-    assert audit.event_json(event)["action"] == "theme.update"
+    assert event_json(event)["action"] == "theme.update"
 
 
 def test_curator_uses_the_admin_pages_for_categories(client, auth) -> None:  # type: ignore[no-untyped-def]
-    from kennisnet.models import Role
+    from kennisnet.accounts.models import Role
     from tests.conftest import csrf_token
 
     make_user(email="redactie@example.org", role=Role.CURATOR)
@@ -134,8 +138,8 @@ def test_curator_uses_the_admin_pages_for_categories(client, auth) -> None:  # t
 
 
 def test_document_changes_are_audited(app: Flask) -> None:
-    from kennisnet.documents import delete_document, update_document
-    from kennisnet.ingest import Metadata
+    from kennisnet.documents.metadata import Metadata
+    from kennisnet.documents.operations import delete_document, update_document
 
     owner = make_user()
     doc = make_document(owner, "Een plan.", title="Eerste titel", themes=["wonen"])
@@ -164,8 +168,8 @@ def test_document_changes_are_audited(app: Flask) -> None:
 
 
 def test_bulk_update_by_curators(app: Flask) -> None:
-    from kennisnet.documents import bulk_update
-    from kennisnet.models import Role
+    from kennisnet.accounts.models import Role
+    from kennisnet.documents.operations import bulk_update
 
     curator = make_user(role=Role.CURATOR)
     member = make_user()
@@ -186,7 +190,7 @@ def test_bulk_update_by_curators(app: Flask) -> None:
 
 
 def test_bulk_edit_route(client, auth) -> None:  # type: ignore[no-untyped-def]
-    from kennisnet.models import Role
+    from kennisnet.accounts.models import Role
     from tests.conftest import csrf_token
 
     make_user(email="redactie@example.org", role=Role.CURATOR)
@@ -211,9 +215,9 @@ def test_bulk_edit_route(client, auth) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_document_page_shows_fields_history_and_suggestions(client, auth) -> None:  # type: ignore[no-untyped-def]
-    from kennisnet import fields
-    from kennisnet.documents import update_document
-    from kennisnet.ingest import Metadata
+    from kennisnet.documents import fields
+    from kennisnet.documents.metadata import Metadata
+    from kennisnet.documents.operations import update_document
     from tests.conftest import csrf_token
 
     fields.seed_fields()
@@ -243,22 +247,23 @@ def test_document_page_shows_fields_history_and_suggestions(client, auth) -> Non
 
 
 def test_pending_index_work_is_counted(app: Flask) -> None:
-    from kennisnet import tasks
+    from kennisnet.core import queue
+    from kennisnet.documents import tasks
 
-    tasks.huey.immediate = False  # queue for real, in memory, so nothing runs
+    queue.huey.immediate = False  # queue for real, in memory, so nothing runs
     try:
-        tasks.huey.storage = tasks.huey.get_immediate_storage()
-        tasks.enqueue_index([1, 2, 3])
+        queue.huey.storage = queue.huey.get_immediate_storage()
+        tasks.commit_then_index([1, 2, 3])
         tasks.process_document(4)
-        assert tasks.pending_index_work() == 4
+        assert queue.pending_index_work() == 4
     finally:
-        tasks.huey.immediate = True
+        queue.huey.immediate = True
 
 
 def test_admin_browses_the_audit_log(client, auth) -> None:  # type: ignore[no-untyped-def]
     admin = make_admin(email="baas@example.org")
-    curation.update_category(theme("wonen"), "Wonen en zorg", "", actor=admin)
-    curation.create_category(Theme, "Energie", actor=admin)
+    categories.update_category(theme("wonen"), "Wonen en zorg", "", actor=admin)
+    categories.create_category(Theme, "Energie", actor=admin)
     auth.login("baas@example.org")
     page = client.get("/beheer/logboek?actie=theme.update").get_data(as_text=True)
     assert "Wonen → Wonen en zorg" in page and "theme.create" not in page
@@ -283,7 +288,7 @@ def test_admin_defines_type_fields_in_the_page(client, auth) -> None:  # type: i
             "csrf_token": csrf_token(page),
         },
     )
-    overig = curation.get_category(DocumentType, "overig")
+    overig = categories.get_category(DocumentType, "overig")
     assert [(f.key, f.choices, f.facet) for f in overig.fields] == [
         ("report_kind", ["ALV", "bestuur"], True)
     ]
@@ -298,11 +303,11 @@ def test_admin_defines_type_fields_in_the_page(client, auth) -> None:  # type: i
         data={"csrf_token": csrf_token(page)},
     )
     db.session.expire_all()
-    assert curation.get_category(DocumentType, "overig").fields == []
+    assert categories.get_category(DocumentType, "overig").fields == []
 
 
 def test_curators_get_bulk_edit_in_search_results(client, auth) -> None:  # type: ignore[no-untyped-def]
-    from kennisnet.models import Role
+    from kennisnet.accounts.models import Role
 
     member = make_user(email="lid@example.org")
     make_document(member, "Over bankjes in het park.", title="Bankjes")

@@ -10,8 +10,14 @@ from odf import text as odf_text
 from odf.opendocument import load as load_odf
 from pypdf import PdfReader
 
-from kennisnet import demo_content
-from kennisnet.demo_content import DOCUMENTS, MEMBERS, ORGANISATIONS, DemoDocument, write_demo_file
+from kennisnet.maintenance.demo import content
+from kennisnet.maintenance.demo.content import (
+    DOCUMENTS,
+    MEMBERS,
+    ORGANISATIONS,
+    DemoDocument,
+    write_demo_file,
+)
 
 # The slugs the app seeds; demo content must not invent its own.
 TYPE_SLUGS = {"pilot-idee", "projectplan", "statuten", "subsidie", "overig"}
@@ -126,7 +132,7 @@ def test_documents_mix_visibility_about_one_third_members_only() -> None:
 
 def test_documents_mix_file_kinds() -> None:
     kinds = Counter(doc.kind for doc in DOCUMENTS)
-    assert set(kinds) == set(demo_content.FILE_SUFFIXES)
+    assert set(kinds) == set(content.FILE_SUFFIXES)
     assert kinds["pdf"] >= 4
     assert kinds["docx"] >= 4
     assert kinds["odt"] >= 3
@@ -143,7 +149,7 @@ def test_filenames_and_titles_are_unique_and_match_kind() -> None:
     assert len({doc.filename for doc in DOCUMENTS}) == len(DOCUMENTS)
     assert len({doc.title for doc in DOCUMENTS}) == len(DOCUMENTS)
     for doc in DOCUMENTS:
-        assert Path(doc.filename).suffix == demo_content.FILE_SUFFIXES[doc.kind], doc.filename
+        assert Path(doc.filename).suffix == content.FILE_SUFFIXES[doc.kind], doc.filename
         assert Path(doc.filename).name == doc.filename
 
 
@@ -199,7 +205,7 @@ def test_pdf_keeps_dutch_diacritics(tmp_path: Path) -> None:
 def test_pdf_falls_back_to_helvetica_without_dejavu(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(demo_content, "DEJAVU_SANS", tmp_path / "missing.ttf")
+    monkeypatch.setattr(content, "DEJAVU_SANS", tmp_path / "missing.ttf")
     doc = next(d for d in DOCUMENTS if d.kind == "pdf" and "€" in " ".join(d.body))
 
     title, text = read_pdf(write_demo_file(doc, tmp_path))

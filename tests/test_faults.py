@@ -22,11 +22,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from kennisnet import consistency
-from kennisnet.config import ROOT
-from kennisnet.extensions import db
-from kennisnet.ingest import Metadata, ingest_document
-from kennisnet.models import Document, DocumentFile, Status
+from kennisnet.core.config import ROOT
+from kennisnet.core.extensions import db
+from kennisnet.documents.metadata import Metadata
+from kennisnet.documents.models import Document, DocumentFile, Status
+from kennisnet.documents.uploads import ingest_document
+from kennisnet.maintenance import consistency
 from kennisnet.search import SearchQuery, Viewer, backend
 from tests.conftest import make_app
 
@@ -67,7 +68,7 @@ def kennisnet_env(data_dir: Path, **extra: str) -> dict[str, str]:
 
 def run(data_dir: Path, *args: str, fault: str | None = None, script: str | None = None):  # type: ignore[no-untyped-def]
     extra = {"KENNISNET_FAULT": fault} if fault else {}
-    command = [sys.executable, "-c", script] if script else [sys.executable, "-m", "kennisnet"]
+    command = [sys.executable, "-c", script] if script else [sys.executable, "-m", "kennisnet.cli"]
     return subprocess.run(
         [*command, *args],
         env=kennisnet_env(data_dir, **extra),
@@ -174,7 +175,7 @@ def test_worker_start_resumes_what_a_crash_left(data_dir: Path, data_app: Flask)
     crashed = run(data_dir, "import", str(upload), fault="ingest.after_commit")
     assert crashed.returncode == -signal.SIGKILL
     worker = subprocess.Popen(
-        [sys.executable, "-m", "kennisnet", "worker", "--workers", "1"],
+        [sys.executable, "-m", "kennisnet.cli", "worker", "--workers", "1"],
         env={**kennisnet_env(data_dir), "KENNISNET_TASKS_IMMEDIATE": ""},
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -210,7 +211,7 @@ def test_worker_start_replaces_a_corrupt_index(data_dir: Path, data_app: Flask) 
         if path.suffix != ".json":
             path.write_bytes(b"\x00garbage" * 3)
     worker = subprocess.Popen(
-        [sys.executable, "-m", "kennisnet", "worker", "--workers", "1"],
+        [sys.executable, "-m", "kennisnet.cli", "worker", "--workers", "1"],
         env={**kennisnet_env(data_dir), "KENNISNET_TASKS_IMMEDIATE": ""},
         cwd=ROOT,
         stdout=subprocess.PIPE,

@@ -8,11 +8,13 @@ import pytest
 from flask import Flask
 from icalendar import Calendar
 
-from kennisnet import curation, fields, subsidies
-from kennisnet.errors import Conflict, InvalidInput
-from kennisnet.extensions import db
-from kennisnet.indexing import index_documents
-from kennisnet.models import Document, DocumentType
+from kennisnet.core.errors import Conflict, InvalidInput
+from kennisnet.core.extensions import db
+from kennisnet.curation import categories
+from kennisnet.curation.models import DocumentType
+from kennisnet.documents import fields, subsidies
+from kennisnet.documents.indexing import index_documents
+from kennisnet.documents.models import Document
 from tests.factories import make_admin, make_document, make_user
 
 
@@ -22,7 +24,7 @@ def _seeded(app: Flask) -> None:
 
 
 def doc_type(slug: str) -> DocumentType:
-    return curation.get_category(DocumentType, slug)
+    return categories.get_category(DocumentType, slug)
 
 
 def subsidy(uploader, title: str, deadline: str | None, **meta):  # type: ignore[no-untyped-def]
@@ -150,9 +152,9 @@ def test_ical_feed_has_one_event_per_deadline(app: Flask) -> None:
 def test_api_upload_takes_fields_and_validates_them(app: Flask, client) -> None:  # type: ignore[no-untyped-def]
     import io
 
-    from kennisnet import accounts
+    from kennisnet.accounts import users
 
-    token = accounts.create_api_token(make_user())
+    token = users.create_api_token(make_user())
     headers = {"Authorization": f"Bearer {token}"}
 
     def upload(content: bytes, **form: str):  # type: ignore[no-untyped-def]
@@ -175,9 +177,9 @@ def test_api_upload_takes_fields_and_validates_them(app: Flask, client) -> None:
 
 
 def test_edit_changes_fields_and_audits_them(app: Flask) -> None:
-    from kennisnet import audit
-    from kennisnet.documents import update_document
-    from kennisnet.ingest import Metadata
+    from kennisnet.core import audit
+    from kennisnet.documents.metadata import Metadata
+    from kennisnet.documents.operations import update_document
 
     owner = make_user()
     doc = subsidy(owner, "Fonds", "2099-01-01")

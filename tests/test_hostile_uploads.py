@@ -23,10 +23,11 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from kennisnet import accounts, curation
-from kennisnet.extensions import db
-from kennisnet.ingest import clean_filename
-from kennisnet.models import DocumentFile
+from kennisnet.accounts import users
+from kennisnet.core.extensions import db
+from kennisnet.curation import categories
+from kennisnet.documents.metadata import clean_filename
+from kennisnet.documents.models import DocumentFile
 from tests.conftest import CORPUS, IsolatedClient, fetch, make_app
 from tests.factories import make_user
 
@@ -78,8 +79,8 @@ def uploads(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Uploads]:
     app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()
-        curation.seed()
-        token = accounts.create_api_token(make_user(email="upload@example.org"))
+        categories.seed()
+        token = users.create_api_token(make_user(email="upload@example.org"))
         yield Uploads(app, app.test_client(), token, data_dir)
         db.session.remove()
         db.engine.dispose()
@@ -426,7 +427,7 @@ def test_line_breaks_in_file_names_are_dropped() -> None:
 
 
 def test_many_copies_of_one_theme_are_one_theme(uploads: Uploads) -> None:
-    slug = curation.themes_in_order()[0].slug
+    slug = categories.themes_in_order()[0].slug
     body = uploads.post(unique_text(), "thema.txt", theme=[slug] * 900).get_json()
     assert body["themes"] == [slug]
 

@@ -8,10 +8,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kennisnet import accounts, audit, membership
-from kennisnet.errors import Conflict, Forbidden, NotFound
-from kennisnet.extensions import db
-from kennisnet.models import PasswordReset, Role
+from kennisnet.accounts import membership, users
+from kennisnet.accounts.models import PasswordReset, Role
+from kennisnet.core import audit
+from kennisnet.core.errors import Conflict, Forbidden, NotFound
+from kennisnet.core.extensions import db
 from tests.conftest import AuthActions, csrf_token
 from tests.factories import PASSWORD, make_admin, make_document, make_user
 
@@ -84,7 +85,7 @@ def test_deactivated_member_cannot_log_in_and_documents_stay(
 ) -> None:
     admin = make_admin()
     member = make_user(email="weg@example.org", name="Wim")
-    token = accounts.create_api_token(member)
+    token = users.create_api_token(member)
     doc = make_document(member, "Blijft staan.", title="Blijvertje")
     membership.set_active(member, False, actor=admin)
     assert auth.login("weg@example.org").status_code == 401
@@ -107,7 +108,7 @@ def test_password_reset_link_is_single_use_and_expires(
         client, url, {"password": "een nieuw wachtwoord", "confirm": "een nieuw wachtwoord"}, url
     )
     assert response.status_code == 302
-    assert accounts.authenticate("vergeet@example.org", "een nieuw wachtwoord") is not None
+    assert users.authenticate("vergeet@example.org", "een nieuw wachtwoord") is not None
     assert client.get(url).status_code == 404
     expired = membership.issue_password_reset(member, actor=admin)
     row = db.session.scalar(db.select(PasswordReset).order_by(PasswordReset.id.desc()))
@@ -146,7 +147,7 @@ def test_members_change_their_own_name_and_password(client: FlaskClient, auth: A
         },
         "/account",
     )
-    assert accounts.authenticate("zelf@example.org", "nog een wachtwoord") is not None
+    assert users.authenticate("zelf@example.org", "nog een wachtwoord") is not None
 
 
 def test_member_admin_pages_are_for_admins(client: FlaskClient, auth: AuthActions) -> None:

@@ -10,10 +10,11 @@ from alembic.migration import MigrationContext
 from flask import Flask
 from sqlalchemy.exc import IntegrityError
 
-from kennisnet import tasks
-from kennisnet.extensions import db
-from kennisnet.ingest import Metadata, ingest_document
-from kennisnet.models import Document, DocumentFile, Status
+from kennisnet.core.extensions import db
+from kennisnet.documents import tasks
+from kennisnet.documents.metadata import Metadata
+from kennisnet.documents.models import Document, DocumentFile, Status
+from kennisnet.documents.uploads import ingest_document
 from tests.factories import make_document, make_user
 
 

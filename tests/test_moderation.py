@@ -8,11 +8,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kennisnet import moderation
-from kennisnet.errors import Forbidden, InvalidInput
-from kennisnet.extensions import db
-from kennisnet.ingest import Metadata, ingest_document
-from kennisnet.models import Document, Role
+from kennisnet.accounts.models import Role
+from kennisnet.core.errors import Forbidden, InvalidInput
+from kennisnet.core.extensions import db
+from kennisnet.documents import moderation
+from kennisnet.documents.metadata import Metadata
+from kennisnet.documents.models import Document
+from kennisnet.documents.uploads import ingest_document
 from tests.conftest import AuthActions, csrf_token
 from tests.factories import make_admin, make_user
 

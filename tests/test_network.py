@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kennisnet import fields
-from kennisnet.extensions import db
-from kennisnet.models import Organisation
+from kennisnet.accounts.models import Organisation
+from kennisnet.core.extensions import db
+from kennisnet.documents import fields
 from tests.conftest import AuthActions, csrf_token
 from tests.factories import make_admin, make_document, make_user
 

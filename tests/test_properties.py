@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kennisnet import synonyms
+from kennisnet.curation import synonyms
 from kennisnet.search import IndexedDocument, SearchBackend, SearchQuery, Viewer, querylang
 from kennisnet.search.fts_query import COLUMNS, compile_query
 from kennisnet.search.sqlite_backend import SqliteBackend

@@ -330,7 +330,7 @@ def test_an_index_from_the_other_engine_needs_a_rebuild(tmp_path: Path) -> None:
 
 
 def test_backend_is_chosen_by_setting(tmp_path: Path) -> None:
-    from kennisnet.config import settings_from_env
+    from kennisnet.core.config import settings_from_env
     from kennisnet.search import make_search_backend
 
     default = settings_from_env({"KENNISNET_DATA_DIR": str(tmp_path)})

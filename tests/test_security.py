@@ -12,10 +12,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from kennisnet import accounts
-from kennisnet.config import ROOT, settings_from_env
-from kennisnet.extensions import db, login_manager
-from kennisnet.models import ApiToken, Theme
+from kennisnet.accounts import users
+from kennisnet.accounts.models import ApiToken
+from kennisnet.core.config import ROOT, settings_from_env
+from kennisnet.core.extensions import db, login_manager
+from kennisnet.curation.models import Theme
 from kennisnet.views import CSP
 from tests.conftest import AuthActions, IsolatedClient, csrf_token, fetch, make_app
 from tests.factories import PASSWORD, make_admin, make_document, make_user
@@ -39,7 +40,7 @@ def test_every_state_changing_route_refuses_a_request_without_csrf_token(
     """Signed in as an admin, so only the missing token can be the reason for the 400."""
     admin = make_admin()
     doc = make_document(admin, "Een document om te wijzigen.")
-    _inv, invitation = accounts.create_invitation("x@example.org", invited_by=admin, days=1)
+    _inv, invitation = users.create_invitation("x@example.org", invited_by=admin, days=1)
     theme = db.session.scalars(select(Theme)).first()
     values = {"document_id": doc.id, "kind": "themas", "slug": theme.slug, "token": invitation}
     auth.login(admin.email)
@@ -67,7 +68,7 @@ def test_login_form_needs_its_csrf_token(client: FlaskClient) -> None:
 
 
 def test_bearer_token_writes_need_no_csrf_token(client: FlaskClient) -> None:
-    token = accounts.create_api_token(make_user())
+    token = users.create_api_token(make_user())
     response = client.post(
         "/api/v1/documents",
         headers=bearer(token),
@@ -193,13 +194,13 @@ def test_passwords_are_hashed_with_scrypt(app: Flask) -> None:
     user = make_user()
     assert user.password_hash.startswith("scrypt:")
     assert PASSWORD not in user.password_hash
-    accounts.set_password(user, "een ander wachtwoord")
+    users.set_password(user, "een ander wachtwoord")
     assert user.password_hash.startswith("scrypt:")
 
 
 def test_api_tokens_are_stored_as_sha256_only(app: Flask) -> None:
     user = make_user()
-    token = accounts.create_api_token(user, "test")
+    token = users.create_api_token(user, "test")
     row = db.session.scalar(select(ApiToken).where(ApiToken.user_id == user.id))
     assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token not in repr(vars(row))
@@ -207,9 +208,9 @@ def test_api_tokens_are_stored_as_sha256_only(app: Flask) -> None:
 
 def test_revoked_tokens_are_refused(client: FlaskClient) -> None:
     user = make_user()
-    token = accounts.create_api_token(user)
+    token = users.create_api_token(user)
     assert client.get("/api/v1/search", headers=bearer(token)).status_code == 200
-    assert accounts.revoke_api_tokens(user) == 1
+    assert users.revoke_api_tokens(user) == 1
     response = client.get("/api/v1/search", headers=bearer(token))
     assert response.status_code == 401
     assert response.get_json()["error"]["code"] == "invalid_token"
@@ -264,9 +265,7 @@ def test_login_keeps_a_local_next(client: FlaskClient) -> None:
 @pytest.fixture
 def fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
     """The throttle does not depend on the hash; scrypt at 0.2 s a guess makes tests slow."""
-    monkeypatch.setattr(
-        accounts, "check_password_hash", lambda _hash, password: password == PASSWORD
-    )
+    monkeypatch.setattr(users, "check_password_hash", lambda _hash, password: password == PASSWORD)
 
 
 def _try_login(client: FlaskClient, token: str, email: str, password: str):  # type: ignore[no-untyped-def]
@@ -311,7 +310,7 @@ def test_one_address_spraying_many_accounts_is_throttled(client: FlaskClient) ->
 
 
 def test_wrong_api_tokens_are_throttled(client: FlaskClient) -> None:
-    good = accounts.create_api_token(make_user())
+    good = users.create_api_token(make_user())
     for n in range(20):
         response = client.get("/api/v1/search", headers=bearer(f"kn_gok{n}"))
         assert response.status_code == 401
@@ -326,7 +325,7 @@ def test_wrong_api_tokens_are_throttled(client: FlaskClient) -> None:
 
 
 def test_good_api_tokens_are_not_throttled(client: FlaskClient) -> None:
-    good = accounts.create_api_token(make_user())
+    good = users.create_api_token(make_user())
     for _ in range(30):
         assert client.get("/api/v1/themes", headers=bearer(good)).status_code == 200
 

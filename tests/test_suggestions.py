@@ -6,10 +6,10 @@ from collections import Counter
 
 from flask import Flask
 
-from kennisnet.demo import load_demo
-from kennisnet.extensions import db
-from kennisnet.models import Document
-from kennisnet.suggestions import key_terms, suggest_themes
+from kennisnet.core.extensions import db
+from kennisnet.documents.models import Document
+from kennisnet.documents.suggestions import key_terms, suggest_themes
+from kennisnet.maintenance.demo import load_demo
 
 # Measured 2026-11-23 on the demo set (15 documents, 11 themes): hit@1 0.53 (baseline 0.33),
 # hit@3 0.87 (baseline 0.80); see docs/benchmarks.md.

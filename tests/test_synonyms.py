@@ -6,9 +6,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kennisnet import synonyms
-from kennisnet.errors import Conflict, InvalidInput
-from kennisnet.models import Role
+from kennisnet.accounts.models import Role
+from kennisnet.core.errors import Conflict, InvalidInput
+from kennisnet.curation import synonyms
 from tests.conftest import AuthActions, csrf_token
 from tests.factories import make_document, make_user
 

@@ -27,6 +27,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Optional
 
+from kennisnet.accounts import permissions
+
 ROOT = Path(__file__).resolve().parents[1]
 VENDOR = ROOT / "static" / "vendor"
 VENDORED_CSS = {
@@ -45,6 +47,7 @@ class User(flask_login.UserMixin):
         self.email = "anna@example.org"
         self.is_admin = is_admin
         self.is_curator = is_admin
+        self.active = True
 
 
 def choices(**labels: str) -> list[SelectChoice]:
@@ -96,7 +99,10 @@ def app() -> Flask:
 
     @app.context_processor
     def csrf_stub() -> dict[str, object]:
-        return {"csrf_token": lambda: "stub-token"}
+        return {
+            "csrf_token": lambda: "stub-token",
+            "can": lambda action, obj=None: permissions.can(flask_login.current_user, action, obj),
+        }
 
     return app
 

@@ -9,9 +9,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kennisnet import accounts
-from kennisnet.extensions import db
-from kennisnet.models import Document, Invitation, Status, Theme, utcnow
+from kennisnet.accounts import users
+from kennisnet.accounts.models import Invitation
+from kennisnet.core.extensions import db
+from kennisnet.core.models import utcnow
+from kennisnet.curation.models import Theme
+from kennisnet.documents.models import Document, Status
 from tests.conftest import AuthActions, csrf_token, fetch
 from tests.factories import make_admin, make_document, make_user
 
@@ -259,8 +262,9 @@ def test_trash_is_private_and_purged_after_30_days(
 ) -> None:
     from datetime import timedelta
 
-    from kennisnet.documents import delete_document, purge_trash
-    from kennisnet.models import utcnow
+    from kennisnet.core.models import utcnow
+    from kennisnet.documents.operations import delete_document
+    from kennisnet.documents.trash import purge_trash
 
     owner = make_user()
     make_user(email="ander@example.org")
@@ -341,7 +345,7 @@ def test_invitation_flow(app: Flask, client: FlaskClient, auth: AuthActions) -> 
         },
     )
     assert response.status_code == 302
-    user = accounts.find_user("nieuw@example.org")
+    user = users.find_user("nieuw@example.org")
     assert user is not None and user.organisation.name == "Buurtcoöperatie Noord"
     # Single use.
     assert client.get(path).status_code == 404
@@ -349,7 +353,7 @@ def test_invitation_flow(app: Flask, client: FlaskClient, auth: AuthActions) -> 
 
 def test_expired_invitation_is_refused(app: Flask, client: FlaskClient) -> None:
     admin = make_admin()
-    invitation, token = accounts.create_invitation("laat@example.org", invited_by=admin, days=1)
+    invitation, token = users.create_invitation("laat@example.org", invited_by=admin, days=1)
     invitation.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     response = client.get(f"/uitnodiging/{token}")

@@ -10,8 +10,9 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from limits import parse
 
-from kennisnet.extensions import db, limiter, login_manager
-from kennisnet.models import User
+from kennisnet.accounts import permissions
+from kennisnet.accounts.models import User
+from kennisnet.core.extensions import db, limiter, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ def _load_user_from_token(req) -> User | None:  # type: ignore[no-untyped-def]
     token = _bearer_token(req)
     if token is None:
         return None
-    from kennisnet.accounts import user_for_token
+    from kennisnet.accounts.users import user_for_token
 
     user = user_for_token(token)
     if user is not None:
@@ -78,12 +79,16 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+def _can(action: str, obj: object = None) -> bool:
+    """``can`` for templates: whether to show a link or a button to the signed-in user."""
+    return permissions.can(current_user, action, obj)
+
+
 def register_blueprints(app: Flask) -> None:
-    from kennisnet.views import (  # api_curation adds its routes to the api blueprint
+    from kennisnet.views import (
         account,
         admin,
         api,
-        api_curation,  # noqa: F401
         auth,
         documents,
         errors,
@@ -104,4 +109,4 @@ def register_blueprints(app: Flask) -> None:
 
     @app.context_processor
     def _template_globals() -> dict[str, object]:
-        return {"html_lang": str(get_locale() or "nl")}
+        return {"html_lang": str(get_locale() or "nl"), "can": _can}

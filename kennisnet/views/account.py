@@ -6,9 +6,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
-from kennisnet import membership
-from kennisnet.errors import DomainError
-from kennisnet.forms import ChangePasswordForm, JoinRequestForm, ProfileForm, ResetPasswordForm
+from kennisnet.accounts import membership
+from kennisnet.core.errors import DomainError
+from kennisnet.views.forms import (
+    ChangePasswordForm,
+    JoinRequestForm,
+    ProfileForm,
+    ResetPasswordForm,
+)
 
 bp = Blueprint("account", __name__)
 

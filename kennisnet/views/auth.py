@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from kennisnet import accounts
-from kennisnet.errors import DomainError
-from kennisnet.extensions import limiter
-from kennisnet.forms import AcceptInvitationForm, LoginForm
+from kennisnet.accounts import users
+from kennisnet.core.errors import DomainError
+from kennisnet.core.extensions import limiter
+from kennisnet.views.forms import AcceptInvitationForm, LoginForm
 
 bp = Blueprint("auth", __name__)
 
@@ -61,7 +61,7 @@ def login():  # type: ignore[no-untyped-def]
         return redirect(url_for("search.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        user = users.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user)
             flash(_("Welkom, %(name)s.", name=user.name), "success")
@@ -82,13 +82,11 @@ def logout():  # type: ignore[no-untyped-def]
 
 @bp.route("/uitnodiging/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):  # type: ignore[no-untyped-def]
-    invitation = accounts.open_invitation(token)
+    invitation = users.open_invitation(token)
     form = AcceptInvitationForm()
     if form.validate_on_submit():
         try:
-            user = accounts.accept_invitation(
-                token, name=form.name.data, password=form.password.data
-            )
+            user = users.accept_invitation(token, name=form.name.data, password=form.password.data)
         except DomainError as exc:
             form.password.errors.append(str(exc.message))
         else:

@@ -7,27 +7,26 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from kennisnet import audit
-from kennisnet.documents import (
-    TRASH_DAYS,
+from kennisnet.accounts import permissions
+from kennisnet.core import audit
+from kennisnet.core.errors import DomainError, InvalidInput
+from kennisnet.core.storage import file_store
+from kennisnet.documents.fields import display_values
+from kennisnet.documents.finding import similar_documents
+from kennisnet.documents.models import Document, DocumentFile
+from kennisnet.documents.operations import (
     bulk_update,
-    can_edit,
     delete_document,
-    get_trashed,
     get_visible,
-    metadata_of,
+    patch_document,
     restore_document,
-    trashed_documents,
     update_document,
 )
-from kennisnet.errors import DomainError, InvalidInput
-from kennisnet.fields import display_values
-from kennisnet.finding import similar_documents
-from kennisnet.forms import DocumentForm, UploadForm
-from kennisnet.ingest import DuplicateUpload, Metadata, add_version, file_store, ingest_document
-from kennisnet.models import Document, DocumentFile
-from kennisnet.suggestions import themes_for
+from kennisnet.documents.suggestions import themes_for
+from kennisnet.documents.trash import TRASH_DAYS, get_trashed, trashed_documents
+from kennisnet.documents.uploads import DuplicateUpload, add_version, ingest_document
 from kennisnet.views.auth import safe_next
+from kennisnet.views.forms import DocumentForm, UploadForm
 
 bp = Blueprint("documents", __name__)
 PREVIEW_CHARS = 3000
@@ -80,15 +79,15 @@ def upload():  # type: ignore[no-untyped-def]
 def detail(document_id: int):  # type: ignore[no-untyped-def]
     doc = get_visible(document_id, current_user)
     text = (doc.file.extracted_text or "") if doc.file else ""
-    editable = can_edit(current_user, doc)
-    curator = bool(getattr(current_user, "is_curator", False))
+    editable = permissions.can(current_user, "document.edit", doc)
+    curator = permissions.can(current_user, "document.moderate")
     return render_template(
         "documents/detail.html",
         doc=doc,
         preview=text[:PREVIEW_CHARS],
         preview_truncated=len(text) > PREVIEW_CHARS,
         editable=editable,
-        similar=similar_documents(doc, current_user),
+        similar=similar_documents(doc, permissions.viewer(current_user)),
         fields=display_values(doc),
         # The history names who changed what: for the uploader and the editors only.
         history=audit.events(document_id=doc.id, limit=50) if editable or curator else [],
@@ -101,10 +100,10 @@ def detail(document_id: int):  # type: ignore[no-untyped-def]
 def add_themes(document_id: int):  # type: ignore[no-untyped-def]
     """The member confirms suggested themes; they are added to the ones it has."""
     doc = get_visible(document_id, current_user)
-    if not can_edit(current_user, doc):
+    if not permissions.can(current_user, "document.edit", doc):
         abort(403)
     wanted = tuple(dict.fromkeys([*(t.slug for t in doc.themes), *request.form.getlist("themes")]))
-    update_document(doc, Metadata(**{**metadata_of(doc), "themes": wanted}), current_user)
+    patch_document(doc, {"themes": wanted}, current_user)
     flash(_("De thema's zijn toegevoegd."), "success")
     return redirect(url_for("documents.detail", document_id=doc.id))
 
@@ -136,7 +135,7 @@ def download(document_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def edit(document_id: int):  # type: ignore[no-untyped-def]
     doc = get_visible(document_id, current_user)
-    if not can_edit(current_user, doc):
+    if not permissions.can(current_user, "document.edit", doc):
         abort(403)
     form = DocumentForm(obj=doc)
     if not form.is_submitted():
@@ -226,7 +225,7 @@ def bulk_edit():  # type: ignore[no-untyped-def]
 @login_required
 def new_version(document_id: int):  # type: ignore[no-untyped-def]
     doc = get_visible(document_id, current_user)
-    if not can_edit(current_user, doc):
+    if not permissions.can(current_user, "document.edit", doc):
         abort(403)
     storage = request.files.get("bestand")
     if storage is None or not storage.filename:

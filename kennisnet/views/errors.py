@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from kennisnet.errors import DomainError
+from kennisnet.core.errors import DomainError
 
 log = logging.getLogger(__name__)
 

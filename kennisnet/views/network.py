@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request, url_for
 from flask_login import current_user
 
-from kennisnet import organisations, subsidies
-from kennisnet.fields import display_values
+from kennisnet.accounts import organisations
+from kennisnet.documents import subsidies
+from kennisnet.documents.fields import display_values
 
 bp = Blueprint("network", __name__)
 

@@ -8,9 +8,16 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from kennisnet import curation
-from kennisnet.finding import facet_labels, field_facet_labels, find, nearest_themes, parse_query
-from kennisnet.models import Theme
+from kennisnet.accounts import permissions
+from kennisnet.curation import categories
+from kennisnet.curation.models import Theme
+from kennisnet.documents.finding import (
+    facet_labels,
+    field_facet_labels,
+    find,
+    nearest_themes,
+    parse_query,
+)
 from kennisnet.search import FACETS, SearchQuery
 
 bp = Blueprint("search", __name__)
@@ -40,7 +47,7 @@ def _render(
     **extra: object,
 ):  # type: ignore[no-untyped-def]
     """Render a results page; the URL builders keep every other parameter as it was."""
-    found = find(query, current_user)
+    found = find(query)
     values = route_values or {}
     results = found.results
     little = bool(query.text) and (results.fallback is not None or results.total == 0)
@@ -66,31 +73,31 @@ def _render(
 @bp.get("/")
 def index():  # type: ignore[no-untyped-def]
     args = request.args
-    query = parse_query(args, current_user, strict=False)
+    query = parse_query(args, permissions.viewer(current_user), strict=False)
     return _render("search/index.html", args, "search.index", query)
 
 
 @bp.get("/themas")
 def themes():  # type: ignore[no-untyped-def]
-    query = parse_query(MultiDict(), current_user, strict=False)
-    found = find(query, current_user)
+    query = parse_query(MultiDict(), permissions.viewer(current_user), strict=False)
+    found = find(query)
     return render_template(
         "search/themes.html",
-        themes=curation.themes_in_order(),
+        themes=categories.themes_in_order(),
         counts=found.results.facets.get("theme", {}),
     )
 
 
 @bp.get("/thema/<slug>")
 def theme(slug: str):  # type: ignore[no-untyped-def]
-    target = curation.redirected_slug(Theme, slug)
+    target = categories.redirected_slug(Theme, slug)
     if target is not None:  # a merged theme's old address
         return redirect(
             url_for("search.theme", slug=target, **request.args.to_dict(flat=False)), 301
         )
-    item: Theme = curation.get_category(Theme, slug)
+    item: Theme = categories.get_category(Theme, slug)
     args = MultiDict(request.args)
-    query = parse_query(args, current_user, strict=False)
+    query = parse_query(args, permissions.viewer(current_user), strict=False)
     filters = dict(query.filters)
     filters["theme"] = tuple(dict.fromkeys((slug, *filters.get("theme", ()))))
     query = replace(query, filters=filters)

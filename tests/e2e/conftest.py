@@ -39,12 +39,12 @@ def browser_type_launch_args() -> dict[str, object]:
 def live_app(tmp_path: Path) -> Iterator[Flask]:
     from flask_migrate import upgrade
 
-    from kennisnet import curation
+    from kennisnet.curation import categories
 
     app = make_app(tmp_path, SERVER_NAME=None)
     with app.app_context():
         upgrade()
-        curation.seed()
+        categories.seed()
     yield app
 
 

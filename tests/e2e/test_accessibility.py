@@ -11,7 +11,8 @@ from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Page
 
-from kennisnet import accounts, curation
+from kennisnet.accounts import users
+from kennisnet.curation import categories
 from tests.factories import PASSWORD, make_admin, make_document, make_user
 
 pytestmark = pytest.mark.e2e
@@ -49,7 +50,7 @@ def site(live_app: Flask, live_server: str) -> Site:
     with live_app.app_context():
         admin = make_admin(email="beheer@example.org", name="Beheerder")
         member = make_user(email="lid@example.org", organisation="Buurtkracht Oost")
-        themes = curation.themes_in_order()
+        themes = categories.themes_in_order()
         for n, theme in enumerate(themes[:3]):
             make_document(
                 member,
@@ -66,7 +67,7 @@ def site(live_app: Flask, live_server: str) -> Site:
             title="Verslag buurthuis",
             themes=[themes[0].slug],
         )
-        _inv, token = accounts.create_invitation("nieuw@example.org", invited_by=admin, days=1)
+        _inv, token = users.create_invitation("nieuw@example.org", invited_by=admin, days=1)
         return Site(live_server, doc.id, themes[0].slug, token, admin.email)
 
 

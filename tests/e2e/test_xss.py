@@ -15,10 +15,11 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Dialog, Page, expect
 
-from kennisnet import curation
-from kennisnet.documents import ensure_organisation
-from kennisnet.ingest import Metadata, ingest_document
-from kennisnet.models import Theme
+from kennisnet.accounts.organisations import ensure_organisation
+from kennisnet.curation import categories
+from kennisnet.curation.models import Theme
+from kennisnet.documents.metadata import Metadata
+from kennisnet.documents.uploads import ingest_document
 from tests.factories import PASSWORD, make_admin
 
 pytestmark = pytest.mark.e2e
@@ -73,7 +74,7 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 def hostile(live_app: Flask, live_server: str) -> Hostile:
     with live_app.app_context():
         admin = make_admin(email="beheer@example.org", name=f"Beheer {IMG}")
-        theme = curation.create_category(Theme, THEME, f"Uitleg {SCRIPT} {TEMPLATE}")
+        theme = categories.create_category(Theme, THEME, f"Uitleg {SCRIPT} {TEMPLATE}")
         organisation = ensure_organisation(ORGANISATION, f"Wijk {IMG}")
         meta = Metadata(
             title=TITLE,

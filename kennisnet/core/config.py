@@ -1,0 +1,80 @@
+"""Every KENNISNET_* setting with its default, read from the environment in one place."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]  # the checkout: kennisnet/core/config.py
+
+
+def _flag(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "ja"}
+
+
+def data_paths(data_dir: Path) -> dict[str, Path]:
+    return {
+        "UPLOAD_DIR": data_dir / "uploads",
+        "INDEX_DIR": data_dir / "index",
+        "INSTANCE_DIR": data_dir / "instance",
+    }
+
+
+def load_or_create_secret(instance_dir: Path) -> str:
+    """Read the generated secret key, or create one on first run.
+
+    A hard-coded fallback would let anyone forge session cookies, so a checkout without
+    KENNISNET_SECRET_KEY gets its own random key under instance/ (mode 0600).
+    """
+    path = instance_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(key)
+    tmp.chmod(0o600)
+    tmp.replace(path)
+    return key
+
+
+def settings_from_env(env: Mapping[str, str]) -> dict[str, Any]:
+    data_dir = Path(env.get("KENNISNET_DATA_DIR") or ROOT).resolve()
+    paths = data_paths(data_dir)
+    database_url = env.get("KENNISNET_DATABASE_URL") or (
+        f"sqlite:///{paths['INSTANCE_DIR'] / 'kennisnet.db'}"
+    )
+    max_upload_mb = int(env.get("KENNISNET_MAX_UPLOAD_MB") or 50)
+    return {
+        "DATA_DIR": data_dir,
+        **paths,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": env.get("KENNISNET_SECRET_KEY") or None,
+        "MAX_UPLOAD_MB": max_upload_mb,
+        "MAX_UPLOAD_BYTES": max_upload_mb * 1024 * 1024,
+        # Room for the form fields around the files; each file is checked exactly in ingest.
+        "MAX_CONTENT_LENGTH": (max_upload_mb * 10 + 1) * 1024 * 1024,
+        # "sqlite" (FTS5, the default) or "whoosh": see docs/decisions.md.
+        "SEARCH_BACKEND": (env.get("KENNISNET_SEARCH_BACKEND") or "sqlite").strip().lower(),
+        "TASKS_IMMEDIATE": _flag(env.get("KENNISNET_TASKS_IMMEDIATE")),
+        "TASKS_WORKERS": int(env.get("KENNISNET_TASKS_WORKERS") or 2),
+        "EXTRACTION_TIMEOUT": float(env.get("KENNISNET_EXTRACTION_TIMEOUT") or 120),
+        "EXTRACTION_MEMORY_MB": int(env.get("KENNISNET_EXTRACTION_MEMORY_MB") or 1024),
+        "EXTRACTION_ISOLATED": _flag(env.get("KENNISNET_EXTRACTION_ISOLATED"), default=True),
+        "INVITATION_DAYS": int(env.get("KENNISNET_INVITATION_DAYS") or 14),
+        # Where the site is reached from outside: links in the CLI's JSON, mails and feeds.
+        "BASE_URL": (env.get("KENNISNET_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        "SESSION_COOKIE_SECURE": _flag(env.get("KENNISNET_SECURE_COOKIES")),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "BABEL_DEFAULT_LOCALE": "nl",
+        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "kennisnet" / "translations"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "WTF_CSRF_TIME_LIMIT": None,
+    }

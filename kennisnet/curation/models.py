@@ -1,0 +1,83 @@
+"""The categories curators keep: themes, document types with their fields, synonyms."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kennisnet.core.extensions import db
+from kennisnet.core.models import utcnow
+
+
+class Theme(db.Model):
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id"))
+
+    parent: Mapped[Theme | None] = relationship(remote_side="Theme.id", back_populates="children")
+    children: Mapped[list[Theme]] = relationship(
+        back_populates="parent", order_by="Theme.position, Theme.name"
+    )
+
+
+class CategoryRedirect(db.Model):
+    """The old slug of a merged theme or type, so its old address leads to the survivor."""
+
+    __tablename__ = "category_redirects"
+    __table_args__ = (UniqueConstraint("kind", "old_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "theme" or "type"
+    old_slug: Mapped[str] = mapped_column(String(200))
+    target_slug: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class DocumentType(db.Model):
+    __tablename__ = "document_types"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    fields: Mapped[list[FieldDefinition]] = relationship(
+        back_populates="type", order_by="FieldDefinition.position", cascade="all, delete-orphan"
+    )
+
+
+class FieldDefinition(db.Model):
+    """A type-specific field that admins define, e.g. a subsidy's deadline."""
+
+    __tablename__ = "field_definitions"
+    __table_args__ = (UniqueConstraint("type_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type_id: Mapped[int] = mapped_column(ForeignKey("document_types.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(60))
+    label: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))  # text, date, number, choice, link
+    choices: Mapped[list[str]] = mapped_column(JSON, default=list)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    facet: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    type: Mapped[DocumentType] = relationship(back_populates="fields")
+
+
+class Synonym(db.Model):
+    """A word or abbreviation and what it stands for, applied to queries (no reindex needed)."""
+
+    __tablename__ = "synonyms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term: Mapped[str] = mapped_column(String(100), unique=True)  # folded: "alv", "wmo"
+    expansion: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

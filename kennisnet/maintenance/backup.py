@@ -1,0 +1,291 @@
+"""Backups: the database, the files it refers to and (optionally) the index in one tar.gz.
+
+The database is copied with SQLite's online backup API, so the copy is a committed state even
+while the server and worker write. Files are content-addressed and never change, so the
+archive takes exactly the files that copy refers to; files uploaded after the copy are not
+needed, and a file deleted in between is listed in the manifest (``check`` flags it after a
+restore). Other databases are not copied here: use their own tool (pg_dump for PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import os
+import re
+import sqlite3
+import tarfile
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+
+from kennisnet.core.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+DATABASE = "database/kennisnet.sqlite3"
+_UPLOAD = re.compile(r"^uploads/([0-9a-f]{2}/[0-9a-f]{2}/([0-9a-f]{64}))$")
+_INDEX = re.compile(r"^index/(CURRENT|gen-[0-9]+/[A-Za-z0-9_.\-]+)$")
+
+
+class BackupError(DomainError):
+    code = "backup"
+    status = 400
+
+
+@dataclass
+class BackupResult:
+    path: Path
+    documents: int
+    files: int
+    bytes: int
+    with_index: bool
+    missing_files: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RestoreResult:
+    documents: int
+    files: int
+    with_index: bool
+    manifest: dict[str, Any]
+
+
+def sqlite_path(database_url: str) -> Path | None:
+    """The file of a SQLite database URL; None for any other database."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def _require_sqlite() -> Path:
+    path = sqlite_path(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    if path is None:
+        raise BackupError(
+            "Alleen een SQLite-database kan met `kennisnet backup` worden bewaard. Maak voor "
+            "PostgreSQL een dump met pg_dump en bewaar uploads/ daarnaast (zie "
+            "docs/decisions.md, 'Backups')."
+        )
+    return path
+
+
+def _version() -> str:
+    try:
+        return metadata.version("kennisnet")
+    except metadata.PackageNotFoundError:
+        return "onbekend"
+
+
+def _copy_database(source: Path, target: Path) -> None:
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            with dst:
+                src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def _snapshot_facts(snapshot: Path) -> tuple[int, list[str], str | None]:
+    con = sqlite3.connect(snapshot)
+    try:
+        documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+        paths = [r[0] for r in con.execute("SELECT stored_path FROM document_files ORDER BY id")]
+        try:
+            revision = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.Error:
+            revision = None
+        return documents, paths, revision[0] if revision else None
+    finally:
+        con.close()
+
+
+def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    info.mtime = int(datetime.now(UTC).timestamp())
+    info.mode = 0o640
+    tar.addfile(info, io.BytesIO(data))
+
+
+def create_backup(target: Path, *, with_index: bool = False) -> BackupResult:
+    """Write a tar.gz to ``target`` (through a temporary file, so no half archive remains)."""
+    from kennisnet.search import backend
+
+    database = _require_sqlite()
+    upload_dir = Path(current_app.config["UPLOAD_DIR"])
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="kennisnet-backup-") as work:
+        snapshot = Path(work) / "kennisnet.sqlite3"
+        _copy_database(database, snapshot)
+        documents, paths, revision = _snapshot_facts(snapshot)
+        fd, partial = tempfile.mkstemp(dir=target.parent, prefix=".backup-", suffix=".tar.gz")
+        os.close(fd)
+        missing: list[str] = []
+        files = total = 0
+        try:
+            with tarfile.open(partial, "w:gz") as tar:
+                tar.add(snapshot, DATABASE)
+                for relative in dict.fromkeys(paths):
+                    path = upload_dir / relative
+                    try:
+                        tar.add(path, f"uploads/{relative}")
+                    except FileNotFoundError:
+                        missing.append(relative)
+                        continue
+                    files += 1
+                    total += path.stat().st_size
+                index_version = None
+                if with_index:
+                    index_version = _add_index(tar, backend())
+                manifest = {
+                    "format": FORMAT,
+                    "kennisnet_version": _version(),
+                    "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "database": "sqlite",
+                    "schema_revision": revision,
+                    "documents": documents,
+                    "files": files,
+                    "bytes": total,
+                    "missing_files": missing,
+                    "with_index": index_version is not None,
+                    "index_schema_version": index_version,
+                }
+                _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=2).encode())
+            os.replace(partial, target)
+        except BaseException:
+            Path(partial).unlink(missing_ok=True)
+            raise
+    if missing:
+        log.warning("backup: %d files referenced by the database are missing", len(missing))
+    return BackupResult(target, documents, files, total, index_version is not None, missing)
+
+
+def _add_index(tar: tarfile.TarFile, search: Any) -> str | None:
+    """The live generation, copied under the index write lock so no writer changes it."""
+    lock = getattr(search, "_write_lock", None)
+    directory = getattr(search, "directory", None)
+    if lock is None or directory is None:
+        return None
+    with lock():
+        try:
+            current = (Path(directory) / "CURRENT").read_text().strip()
+        except FileNotFoundError:
+            return None
+        generation = Path(directory) / current
+        if not current or not generation.is_dir():
+            return None
+        checkpoint = getattr(search, "checkpoint", None)
+        if checkpoint is not None:
+            checkpoint()  # an SQLite index: everything into the main file first
+        for path in sorted(generation.iterdir()):
+            # SQLite's shared-memory file describes a live process's view, not data.
+            if path.is_file() and not path.name.endswith("-shm"):
+                tar.add(path, f"index/{current}/{path.name}")
+        _add_bytes(tar, "index/CURRENT", current.encode())
+        return search.schema_version()
+
+
+def _is_empty(upload_dir: Path, index_dir: Path, database: Path) -> bool:
+    if database.exists() and database.stat().st_size > 0:
+        return False
+    for root in (upload_dir, index_dir):
+        if root.is_dir() and any(p.is_file() and p.name != ".gitkeep" for p in root.rglob("*")):
+            return False
+    return True
+
+
+def restore_backup(source: Path) -> RestoreResult:
+    """Unpack an archive into an empty data directory; the caller rebuilds what is missing.
+
+    Only the members this module writes are accepted, each checked by name (no paths from
+    the archive reach the file system) and every file against its SHA-256 name.
+    """
+    database = _require_sqlite()
+    upload_dir = Path(current_app.config["UPLOAD_DIR"])
+    index_dir = Path(current_app.config["INDEX_DIR"])
+    if not _is_empty(upload_dir, index_dir, database):
+        raise BackupError(
+            "De datamap is niet leeg (database, uploads/ of index/ bevat al gegevens). "
+            "Terugzetten kan alleen in een lege datamap."
+        )
+    try:
+        tar = tarfile.open(source, "r:gz")  # noqa: SIM115 (closed by the with below)
+    except (OSError, tarfile.TarError) as exc:
+        raise BackupError(f"Dit is geen leesbare Kennisnet-backup: {exc}") from exc
+    with tar:
+        try:
+            manifest = json.loads(_member_bytes(tar, MANIFEST))
+        except (KeyError, ValueError) as exc:
+            raise BackupError("De backup heeft geen geldig manifest.") from exc
+        if manifest.get("format") != FORMAT:
+            raise BackupError(f"Onbekend backupformaat: {manifest.get('format')!r}.")
+        files = 0
+        index_written = False
+        database.parent.mkdir(parents=True, exist_ok=True)
+        for member in tar:
+            if not member.isfile() or member.name == MANIFEST:
+                continue
+            if member.name == DATABASE:
+                _extract_to(tar, member, database)
+            elif match := _UPLOAD.match(member.name):
+                target = upload_dir / match.group(1)
+                digest = _extract_to(tar, member, target)
+                if digest != match.group(2):
+                    target.unlink(missing_ok=True)
+                    raise BackupError(f"Bestand beschadigd in de backup: {member.name}")
+                files += 1
+            elif _INDEX.match(member.name):
+                _extract_to(tar, member, index_dir / member.name.removeprefix("index/"))
+                index_written = True
+            else:
+                log.warning("restore: skipping unexpected member %s", member.name)
+        if not database.exists():
+            raise BackupError("De backup bevat geen database.")
+    return RestoreResult(
+        documents=int(manifest.get("documents", 0)),
+        files=files,
+        with_index=index_written and (index_dir / "CURRENT").exists(),
+        manifest=manifest,
+    )
+
+
+def _member_bytes(tar: tarfile.TarFile, name: str) -> bytes:
+    handle = tar.extractfile(tar.getmember(name))
+    if handle is None:
+        raise KeyError(name)
+    return handle.read()
+
+
+def _extract_to(tar: tarfile.TarFile, member: tarfile.TarInfo, target: Path) -> str:
+    """Write one member atomically; returns its SHA-256."""
+    source = tar.extractfile(member)
+    if source is None:
+        raise BackupError(f"Onleesbaar onderdeel in de backup: {member.name}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    partial = target.with_name(f".{target.name}.restoring")
+    with partial.open("wb") as out:
+        while chunk := source.read(1024 * 1024):
+            digest.update(chunk)
+            out.write(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(partial, target)
+    return digest.hexdigest()
