@@ -18,7 +18,7 @@ from pathlib import Path
 import docx
 from docx.opc.exceptions import PackageNotFoundError
 
-from kennisnet.extraction import Extracted, ExtractionFailed
+from kennisnet.extraction.base import Extracted, ExtractionFailed
 from kennisnet.extraction.sniff import xml_members_with_doctype, zip_bomb_reason
 
 logger = logging.getLogger(__name__)

@@ -20,14 +20,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kennisnet.extraction import (
-    _MODULES,
+from kennisnet.extraction.base import (
+    FORMAT_MODULES,
     KINDS,
     MSG_UNSUPPORTED_KIND,
     Extracted,
     ExtractionFailed,
-    extract,
 )
+from kennisnet.extraction.reading import extract
 
 logger = logging.getLogger(__name__)
 
@@ -143,7 +143,7 @@ def main() -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # one line per broken object
     request = json.loads(sys.stdin.buffer.read())
-    importlib.import_module(_MODULES[request["kind"]])  # import before limiting memory
+    importlib.import_module(FORMAT_MODULES[request["kind"]])  # import before limiting memory
     _limit_resources(request["memory_mb"], request["cpu_seconds"])
     payload: dict[str, Any]
     try:

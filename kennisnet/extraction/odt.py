@@ -22,7 +22,7 @@ from odf.element import Element, Node
 from odf.namespaces import DCNS, METANS, OFFICENS, TABLENS, TEXTNS
 from odf.opendocument import load
 
-from kennisnet.extraction import Extracted, ExtractionFailed
+from kennisnet.extraction.base import Extracted, ExtractionFailed
 from kennisnet.extraction.sniff import (
     ODT_MIMETYPE,
     xml_members_with_doctype,

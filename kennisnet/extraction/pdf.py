@@ -19,8 +19,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 from pypdf.errors import FileNotDecryptedError
 
-from kennisnet.extraction import Extracted, ExtractionFailed
-from kennisnet.search.analysis import rejoin_hyphenated
+from kennisnet.extraction.base import Extracted, ExtractionFailed
 
 logger = logging.getLogger(__name__)
 
@@ -72,10 +71,12 @@ def extract(path: Path, *, kind: str = "pdf", max_pages: int | None = None) -> E
 
 
 def tidy_pdf_text(text: str) -> str:
-    """Undo layout artefacts: line-end hyphenation, PDFium's hyphen marks and dot leaders."""
+    """Undo layout artefacts: PDFium's hyphen marks and dot leaders.
+
+    Words hyphenated at a line end stay as printed; the index joins them (``to_indexed``).
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _PDFIUM_HYPHEN.sub(lambda m: "" if m.group(1).islower() else "-", text)
-    text = rejoin_hyphenated(text)
     return collapse_dot_leaders(text)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from kennisnet.extraction import Extracted
+from kennisnet.extraction.base import Extracted
 from kennisnet.extraction.sniff import bom_encoding_of, guess_utf16
 
 logger = logging.getLogger(__name__)

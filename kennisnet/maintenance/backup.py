@@ -25,8 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from sqlalchemy.engine import make_url
 
 from kennisnet.core.errors import DomainError
+from kennisnet.search import SearchBackend, backend
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +64,6 @@ class RestoreResult:
 
 def sqlite_path(database_url: str) -> Path | None:
     """The file of a SQLite database URL; None for any other database."""
-    from sqlalchemy.engine import make_url
-
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         return None
@@ -125,8 +125,6 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
 
 def create_backup(target: Path, *, with_index: bool = False) -> BackupResult:
     """Write a tar.gz to ``target`` (through a temporary file, so no half archive remains)."""
-    from kennisnet.search import backend
-
     database = _require_sqlite()
     upload_dir = Path(current_app.config["UPLOAD_DIR"])
     target = Path(target)
@@ -177,29 +175,16 @@ def create_backup(target: Path, *, with_index: bool = False) -> BackupResult:
     return BackupResult(target, documents, files, total, index_version is not None, missing)
 
 
-def _add_index(tar: tarfile.TarFile, search: Any) -> str | None:
-    """The live generation, copied under the index write lock so no writer changes it."""
-    lock = getattr(search, "_write_lock", None)
-    directory = getattr(search, "directory", None)
-    if lock is None or directory is None:
-        return None
-    with lock():
-        try:
-            current = (Path(directory) / "CURRENT").read_text().strip()
-        except FileNotFoundError:
+def _add_index(tar: tarfile.TarFile, search: SearchBackend) -> str | None:
+    """The live index generation, as the backend snapshots it under its write lock."""
+    with tempfile.TemporaryDirectory(prefix="kennisnet-index-") as work:
+        version = search.snapshot(Path(work))
+        if version is None:
             return None
-        generation = Path(directory) / current
-        if not current or not generation.is_dir():
-            return None
-        checkpoint = getattr(search, "checkpoint", None)
-        if checkpoint is not None:
-            checkpoint()  # an SQLite index: everything into the main file first
-        for path in sorted(generation.iterdir()):
-            # SQLite's shared-memory file describes a live process's view, not data.
-            if path.is_file() and not path.name.endswith("-shm"):
-                tar.add(path, f"index/{current}/{path.name}")
-        _add_bytes(tar, "index/CURRENT", current.encode())
-        return search.schema_version()
+        for path in sorted(Path(work).rglob("*")):
+            if path.is_file():
+                tar.add(path, f"index/{path.relative_to(work).as_posix()}")
+        return version
 
 
 def _is_empty(upload_dir: Path, index_dir: Path, database: Path) -> bool:

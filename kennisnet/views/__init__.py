@@ -12,7 +12,9 @@ from limits import parse
 
 from kennisnet.accounts import permissions
 from kennisnet.accounts.models import User
+from kennisnet.accounts.users import user_for_token
 from kennisnet.core.extensions import db, limiter, login_manager
+from kennisnet.views import account, admin, api, auth, documents, errors, network, search
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +54,6 @@ def _load_user_from_token(req) -> User | None:  # type: ignore[no-untyped-def]
     token = _bearer_token(req)
     if token is None:
         return None
-    from kennisnet.accounts.users import user_for_token
-
     user = user_for_token(token)
     if user is not None:
         g.auth_via_token = True
@@ -85,17 +85,6 @@ def _can(action: str, obj: object = None) -> bool:
 
 
 def register_blueprints(app: Flask) -> None:
-    from kennisnet.views import (
-        account,
-        admin,
-        api,
-        auth,
-        documents,
-        errors,
-        network,
-        search,
-    )
-
     app.register_blueprint(auth.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(documents.bp)

@@ -29,7 +29,7 @@ from wtforms.validators import DataRequired, Optional
 
 from kennisnet.accounts import permissions
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 VENDOR = ROOT / "static" / "vendor"
 VENDORED_CSS = {
     "@utrecht/component-library-css": VENDOR / "utrecht-component-library-css" / "index.css",

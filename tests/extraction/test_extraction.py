@@ -24,10 +24,11 @@ from kennisnet.extraction import (
     isolated,
     sniff,
 )
-from kennisnet.extraction.pdf import collapse_dot_leaders, rejoin_hyphenated, tidy_pdf_text
+from kennisnet.extraction.pdf import collapse_dot_leaders, tidy_pdf_text
 from kennisnet.extraction.text import clean_text, clean_title, decode, markdown_title
+from kennisnet.search.analysis import rejoin_hyphenated
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 if not (CORPUS / "MANIFEST.tsv").is_file():
     pytest.skip(f"test corpus not found at {CORPUS}", allow_module_level=True)
 
