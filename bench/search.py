@@ -655,7 +655,7 @@ def main(argv: list[str] | None = None) -> int:
             for mode in MODES:
                 ratios[f"{mode}_p95"] = ours[mode]["p95"] / theirs[mode]["p95"]
                 ratios[f"{mode}_cpu_p95"] = ours[mode]["cpu_p95"] / theirs[mode]["cpu_p95"]
-            report.setdefault("ratios", {})[other] = ratios  # type: ignore[union-attr]
+            report.setdefault("ratios", {})[other] = ratios
             print(
                 f"  vs {other:12} indexing {ratios['docs_per_second']:.2f}x "
                 f"(CPU {ratios['docs_per_cpu_second']:.2f}x); p95 "

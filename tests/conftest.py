@@ -60,7 +60,7 @@ class IsolatedClient(FlaskClient):
     request into the next.
     """
 
-    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def open(self, *args, **kwargs):
         from flask import g
 
         for name in list(vars(g)):
@@ -75,7 +75,7 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def runner(app: Flask):  # type: ignore[no-untyped-def]
+def runner(app: Flask):
     return app.test_cli_runner()
 
 
@@ -83,7 +83,7 @@ class AuthActions:
     def __init__(self, client: FlaskClient) -> None:
         self.client = client
 
-    def login(self, email: str, password: str = factories.PASSWORD):  # type: ignore[no-untyped-def]
+    def login(self, email: str, password: str = factories.PASSWORD):
         page = self.client.get("/inloggen")
         token = csrf_token(page.get_data(as_text=True))
         return self.client.post(
@@ -91,7 +91,7 @@ class AuthActions:
             data={"email": email, "password": password, "csrf_token": token},
         )
 
-    def logout(self):  # type: ignore[no-untyped-def]
+    def logout(self):
         token = csrf_token(self.client.get("/").get_data(as_text=True))
         return self.client.post("/uitloggen", data={"csrf_token": token})
 
@@ -116,7 +116,7 @@ def corpus() -> Path:
     return CORPUS
 
 
-def fetch(client: FlaskClient, url: str, **kwargs: object):  # type: ignore[no-untyped-def]
+def fetch(client: FlaskClient, url: str, **kwargs: object):
     """GET a (possibly streamed file) response, buffer it and close the file behind it."""
     response = client.get(url, **kwargs)
     response.get_data()

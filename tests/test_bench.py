@@ -16,7 +16,7 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 def test_bench_search_runs_every_engine(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     sys.path.insert(0, str(ROOT / "bench"))
     try:
-        import search as bench  # type: ignore[import-not-found]
+        import search as bench
     finally:
         sys.path.remove(str(ROOT / "bench"))
     out = tmp_path / "bench.json"

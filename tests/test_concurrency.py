@@ -39,7 +39,7 @@ class Server:
     data_dir: Path
     stderr: Path
 
-    def request(self, method: str, path: str, body: bytes | None = None, **headers: str):  # type: ignore[no-untyped-def]
+    def request(self, method: str, path: str, body: bytes | None = None, **headers: str):
         req = urllib.request.Request(
             self.base + path,
             data=body,
@@ -163,7 +163,7 @@ def test_parallel_uploads_and_searches(server: Server) -> None:
         searched = [f.result() for f in searches]
     assert [status for status, _ in uploaded] == [201] * UPLOADS, uploaded
     assert [status for status, _ in searched] == [200] * SEARCHES, searched
-    ids = {body["id"] for _, body in uploaded}  # type: ignore[index]
+    ids = {body["id"] for _, body in uploaded}
     assert len(ids) == UPLOADS
 
     deadline = time.monotonic() + TIMEOUT
@@ -172,14 +172,14 @@ def test_parallel_uploads_and_searches(server: Server) -> None:
         for document_id in sorted(pending):
             status, body = server.request("GET", f"/api/v1/documents/{document_id}")
             assert status == 200, body
-            if body["status"] == "ready":  # type: ignore[index]
+            if body["status"] == "ready":
                 pending.discard(document_id)
         time.sleep(0.2)
     assert not pending, f"not ready within {TIMEOUT}s: {sorted(pending)}"
 
     status, body = search(server)
     assert status == 200
-    assert {r["id"] for r in body["results"]} == ids  # type: ignore[index]
+    assert {r["id"] for r in body["results"]} == ids
     log = server.stderr.read_text()
     for bad in ("Traceback", "database is locked", "LockError", " 500 "):
         assert bad not in log, log

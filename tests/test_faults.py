@@ -66,7 +66,7 @@ def kennisnet_env(data_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run(data_dir: Path, *args: str, fault: str | None = None, script: str | None = None):  # type: ignore[no-untyped-def]
+def run(data_dir: Path, *args: str, fault: str | None = None, script: str | None = None):
     extra = {"KENNISNET_FAULT": fault} if fault else {}
     command = [sys.executable, "-c", script] if script else [sys.executable, "-m", "kennisnet.cli"]
     return subprocess.run(

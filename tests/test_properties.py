@@ -134,7 +134,7 @@ def test_api_and_page_answer_any_parameters(
     if not getattr(app, "_prop_seeded", False):
         make_document(make_user(), "Een plan voor de buurtkamer.", title="Buurtkamer")
         synonyms.add_synonym("ALV", "algemene ledenvergadering")
-        app._prop_seeded = True  # type: ignore[attr-defined]
+        app._prop_seeded = True
     params = {"q": text, "theme": theme, "page": page, "sort": sort}
     api = client.get("/api/v1/search", query_string=params)
     assert api.status_code in (200, 400)

@@ -37,7 +37,7 @@ def doc(id: int, **overrides: object) -> IndexedDocument:
         "created": datetime(2025, 1, id % 28 + 1),
     }
     values.update(overrides)
-    return IndexedDocument(**values)  # type: ignore[arg-type]
+    return IndexedDocument(**values)
 
 
 BACKEND_CLASSES = {"sqlite": SqliteBackend, "whoosh": WhooshBackend}
@@ -94,7 +94,7 @@ def backend(tmp_path: Path, backend_class: type) -> SearchBackend:
     return search
 
 
-def ids(results) -> list[int]:  # type: ignore[no-untyped-def]
+def ids(results) -> list[int]:
     return [h.id for h in results.hits]
 
 

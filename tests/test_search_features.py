@@ -64,7 +64,7 @@ def library(app: Flask) -> dict[str, int]:
     return {name: d.id for name, d in docs.items()}
 
 
-def search(client: FlaskClient, q: str) -> dict:  # type: ignore[type-arg]
+def search(client: FlaskClient, q: str) -> dict:
     response = client.get("/api/v1/search", query_string={"q": q})
     assert response.status_code == 200
     return response.get_json()
@@ -187,7 +187,7 @@ def test_more_like_this_backend_excludes_the_document(tmp_path: Path) -> None:
 # -- autocomplete -----------------------------------------------------------------------------
 
 
-def complete(client: FlaskClient, q: str) -> dict:  # type: ignore[type-arg]
+def complete(client: FlaskClient, q: str) -> dict:
     response = client.get("/api/v1/autocomplete", query_string={"q": q})
     assert response.status_code == 200
     assert response.mimetype == "application/json"

@@ -80,13 +80,13 @@ def test_bearer_token_writes_need_no_csrf_token(client: FlaskClient) -> None:
 # --- cookies --------------------------------------------------------------------------------
 
 
-def _session_cookie(response) -> str:  # type: ignore[no-untyped-def]
+def _session_cookie(response) -> str:
     cookies = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
     assert cookies, response.headers
     return cookies[-1]
 
 
-def test_session_cookie_is_httponly_and_samesite_lax(client: FlaskClient, auth) -> None:  # type: ignore[no-untyped-def]
+def test_session_cookie_is_httponly_and_samesite_lax(client: FlaskClient, auth) -> None:
     make_user(email="koek@example.org")
     cookie = _session_cookie(auth.login("koek@example.org"))
     assert "HttpOnly" in cookie
@@ -268,7 +268,7 @@ def fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(users, "check_password_hash", lambda _hash, password: password == PASSWORD)
 
 
-def _try_login(client: FlaskClient, token: str, email: str, password: str):  # type: ignore[no-untyped-def]
+def _try_login(client: FlaskClient, token: str, email: str, password: str):
     return client.post(
         "/inloggen", data={"email": email, "password": password, "csrf_token": token}
     )

@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kennisnet.core.extensions import db
+from kennisnet.core.extensions import Model
 from kennisnet.core.models import enum_column, utcnow
 
 
@@ -19,7 +19,7 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,7 +38,7 @@ class Organisation(db.Model):
     members: Mapped[list[User]] = relationship(back_populates="organisation")
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,7 +53,7 @@ class User(UserMixin, db.Model):
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         return self.active
 
     @property
@@ -66,7 +66,7 @@ class User(UserMixin, db.Model):
         return self.role in (Role.CURATOR, Role.ADMIN)
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """Only the SHA-256 of a token is stored; the token itself is shown once."""
 
     __tablename__ = "api_tokens"
@@ -82,7 +82,7 @@ class ApiToken(db.Model):
     user: Mapped[User] = relationship()
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     __tablename__ = "invitations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,7 +99,7 @@ class Invitation(db.Model):
     invited_by: Mapped[User | None] = relationship()
 
 
-class JoinRequest(db.Model):
+class JoinRequest(Model):
     """Someone asking to join the network; an admin approves (an invitation follows) or refuses."""
 
     __tablename__ = "join_requests"
@@ -115,7 +115,7 @@ class JoinRequest(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
-class PasswordReset(db.Model):
+class PasswordReset(Model):
     """A single-use, expiring link an admin hands to a member (no e-mail server needed)."""
 
     __tablename__ = "password_resets"

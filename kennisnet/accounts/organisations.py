@@ -49,11 +49,10 @@ def get_organisation(slug: str) -> Organisation:
 def organisations_with_counts(user: User | None) -> list[tuple[Organisation, int]]:
     """Every organisation with the number of its documents this user may see."""
     visible = visible_documents(user).subquery()
-    counts = dict(
-        db.session.execute(
-            select(visible.c.organisation_id, func.count()).group_by(visible.c.organisation_id)
-        ).all()
+    rows = db.session.execute(
+        select(visible.c.organisation_id, func.count()).group_by(visible.c.organisation_id)
     )
+    counts: dict[int | None, int] = {org_id: count for org_id, count in rows}
     orgs = db.session.scalars(select(Organisation).order_by(Organisation.name))
     return [(org, counts.get(org.id, 0)) for org in orgs]
 

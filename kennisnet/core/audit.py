@@ -45,11 +45,12 @@ def record(
     document_id: int | None = None,
     details: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
-    is_user = actor is not None and getattr(actor, "is_authenticated", False) and actor.id
+    # SYSTEM and anonymous visitors are recorded as nobody.
+    person = actor if getattr(actor, "is_authenticated", False) and actor is not None else None
     event = AuditEvent(
         action=action,
-        actor_id=actor.id if is_user else None,
-        actor=(actor.email if is_user else "systeem"),
+        actor_id=person.id if person is not None else None,
+        actor=person.email if person is not None else "systeem",
         target=target,
         document_id=document_id,
         details={k: _plain(v) for k, v in (details or {}).items()},

@@ -34,7 +34,9 @@ class InvalidInput(DomainError):
     status = 400
 
     def __init__(self, message: Any, *, field: str | None = None, **extra: Any) -> None:
-        super().__init__(message, **({"field": field} if field else {}), **extra)
+        if field:
+            extra["field"] = field
+        super().__init__(message, **extra)
         self.field = field
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from flask import Flask, has_request_context, request
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -12,6 +14,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase
 
 from kennisnet.core.config import ROOT
 
@@ -24,7 +27,19 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+
+# What models subclass. To a type checker Flask-SQLAlchemy's ``db.Model`` is an attribute, not
+# a class, so it sees the declarative base it is made from.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate(directory=str(ROOT / "migrations"), render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -44,7 +59,7 @@ def select_locale() -> str:
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     # WAL lets the web server read while the worker writes; foreign keys are off by default.
     module = type(dbapi_connection).__module__
     if "sqlite" not in module:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kennisnet.core.extensions import db
+from kennisnet.core.extensions import Model
 
 
 def utcnow() -> datetime:
@@ -33,7 +33,7 @@ def enum_column(cls: type[enum.Enum], name: str) -> Enum:
     )
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Who changed what, when; details hold before/after values for metadata changes."""
 
     __tablename__ = "audit_events"
@@ -49,7 +49,7 @@ class AuditEvent(db.Model):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
-class Setting(db.Model):
+class Setting(Model):
     """Settings admins change at run time (e.g. whether uploads wait for moderation)."""
 
     __tablename__ = "settings"

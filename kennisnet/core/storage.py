@@ -13,7 +13,7 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from flask import current_app
 
@@ -52,7 +52,7 @@ class FileStore:
             raise ValueError("path outside the file store")
         return candidate
 
-    def put(self, stream: BinaryIO, max_bytes: int | None = None) -> StoredFile:
+    def put(self, stream: IO[bytes], max_bytes: int | None = None) -> StoredFile:
         """Store a stream; if the same bytes are stored already, the existing file is kept."""
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()

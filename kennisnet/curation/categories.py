@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from flask_babel import lazy_gettext as _l
 from slugify import slugify
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 
 from kennisnet.accounts import permissions
 from kennisnet.accounts.models import User
@@ -119,13 +119,13 @@ def create_category(
         raise InvalidInput(_l("Gebruik letters of cijfers in de naam."), field="name")
     _ensure_unique(model, name, slug, None)
     db.session.execute(
-        CategoryRedirect.__table__.delete().where(
+        delete(CategoryRedirect).where(
             CategoryRedirect.kind == _kind(model), CategoryRedirect.old_slug == slug
         )
     )
     position = (db.session.scalar(select(func.max(model.position))) or 0) + 1
     item = model(name=name, slug=slug, description=description, position=position)
-    if parent is not None:
+    if parent is not None and isinstance(item, Theme):
         _check_parent(item, parent)
         item.parent = parent
     db.session.add(item)
@@ -247,13 +247,12 @@ def _reassign(source: Category, target: Category) -> list[int]:
     ids = affected_documents(source)
     if not ids:
         return ids
-    if isinstance(source, Theme):
-        for doc in db.session.scalars(select(Document).where(Document.id.in_(ids))):
+    for doc in db.session.scalars(select(Document).where(Document.id.in_(ids))):
+        if isinstance(source, Theme) and isinstance(target, Theme):
             doc.themes = [t for t in doc.themes if t.id != source.id]
             if target not in doc.themes:
                 doc.themes.append(target)
-    else:
-        for doc in db.session.scalars(select(Document).where(Document.id.in_(ids))):
+        elif isinstance(target, DocumentType):
             doc.type = target
     return ids
 
@@ -273,11 +272,11 @@ def merge_category(
         raise InvalidInput(_l("Een categorie kan niet met zichzelf samengaan."), field="into")
     kind = _kind(type(source))
     ids = _reassign(source, target)
-    if isinstance(source, Theme):
+    if isinstance(source, Theme) and isinstance(target, Theme):
         for child in list(source.children):
             child.parent = target if (target.parent_id is None and child.id != target.id) else None
     db.session.execute(
-        CategoryRedirect.__table__.update()
+        update(CategoryRedirect)
         .where(CategoryRedirect.kind == kind, CategoryRedirect.target_slug == source.slug)
         .values(target_slug=target.slug)
     )
@@ -358,4 +357,4 @@ def theme_counts(user: User | None) -> dict[int, int]:
         .join(visible, visible.c.id == document_themes.c.document_id)
         .group_by(document_themes.c.theme_id)
     )
-    return dict(rows.all())
+    return {theme_id: count for theme_id, count in rows}

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kennisnet.core.extensions import db
+from kennisnet.core.extensions import Model
 from kennisnet.core.models import utcnow
 
 
-class Theme(db.Model):
+class Theme(Model):
     __tablename__ = "themes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -27,7 +27,7 @@ class Theme(db.Model):
     )
 
 
-class CategoryRedirect(db.Model):
+class CategoryRedirect(Model):
     """The old slug of a merged theme or type, so its old address leads to the survivor."""
 
     __tablename__ = "category_redirects"
@@ -40,7 +40,7 @@ class CategoryRedirect(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class DocumentType(db.Model):
+class DocumentType(Model):
     __tablename__ = "document_types"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,7 +54,7 @@ class DocumentType(db.Model):
     )
 
 
-class FieldDefinition(db.Model):
+class FieldDefinition(Model):
     """A type-specific field that admins define, e.g. a subsidy's deadline."""
 
     __tablename__ = "field_definitions"
@@ -72,7 +72,7 @@ class FieldDefinition(db.Model):
     type: Mapped[DocumentType] = relationship(back_populates="fields")
 
 
-class Synonym(db.Model):
+class Synonym(Model):
     """A word or abbreviation and what it stands for, applied to queries (no reindex needed)."""
 
     __tablename__ = "synonyms"

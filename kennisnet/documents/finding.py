@@ -10,7 +10,7 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal, cast
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -91,7 +91,7 @@ def parse_query(args: MultiDict[str, str], viewer: Viewer, *, strict: bool) -> S
         viewer=viewer,
         page=page,
         per_page=per_page,
-        sort=sort,  # type: ignore[arg-type]
+        sort=cast(Literal["relevance", "newest"], sort),
         field_facets=field_facet_names(),
     )
 
@@ -186,9 +186,9 @@ def nearest_themes(found: Found, limit: int = NEAREST_THEMES) -> list[Theme]:
     chosen = [theme for _, _, theme in sorted(scored, key=lambda item: item[:2])]
     by_slug = {t.slug: t for t in themes}
     for slug in found.results.facets.get("theme", {}):  # most documents first
-        theme = by_slug.get(slug)
-        if theme is not None and theme not in chosen:
-            chosen.append(theme)
+        extra = by_slug.get(slug)
+        if extra is not None and extra not in chosen:
+            chosen.append(extra)
     return chosen[:limit]
 
 

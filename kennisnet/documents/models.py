@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kennisnet.core.extensions import db
+from kennisnet.core.extensions import Model, db
 from kennisnet.core.models import enum_column, utcnow
 
 if TYPE_CHECKING:  # relationships name their targets as strings; these are for type checkers
@@ -36,7 +36,7 @@ document_themes = Table(
 )
 
 
-class Document(db.Model):
+class Document(Model):
     __tablename__ = "documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,7 +83,7 @@ class Document(db.Model):
         return self.files[-1] if self.files else None
 
 
-class DocumentFieldValue(db.Model):
+class DocumentFieldValue(Model):
     __tablename__ = "document_field_values"
 
     document_id: Mapped[int] = mapped_column(
@@ -99,7 +99,7 @@ class DocumentFieldValue(db.Model):
     field: Mapped[FieldDefinition] = relationship()
 
 
-class DocumentFile(db.Model):
+class DocumentFile(Model):
     __tablename__ = "document_files"
 
     id: Mapped[int] = mapped_column(primary_key=True)

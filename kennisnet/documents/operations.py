@@ -7,7 +7,7 @@ index follows the database and a lost task is repaired by `kennisnet check --rep
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
@@ -159,8 +159,8 @@ def _apply(doc: Document, meta: Metadata, actor: User, *, bulk: bool = False) ->
         values["region"] = meta.region.strip() or doc.region
     if meta.year is None:
         values["year"] = doc.year
-    title = values.pop("title")
-    field_values = values.pop("fields")
+    title = str(values.pop("title"))
+    field_values = cast(dict[str, str], values.pop("fields"))
     if title and title != doc.title:
         doc.title = title
         doc.title_is_default = False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -60,7 +61,9 @@ def calls(
     return sorted(result, key=order)
 
 
-def ical_feed(items: list[Call], url_for_document, now: datetime | None = None) -> bytes:  # type: ignore[no-untyped-def]
+def ical_feed(
+    items: list[Call], url_for_document: Callable[[Document], str], now: datetime | None = None
+) -> bytes:
     """One all-day event per deadline; the UID is stable so calendar apps update in place."""
     calendar = Calendar()
     calendar.add("prodid", "-//Kennisnet//Subsidiedeadlines//NL")

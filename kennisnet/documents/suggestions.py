@@ -66,18 +66,19 @@ def suggest_themes(
             select(Document).where(Document.id.in_(ids)).options(selectinload(Document.themes))
         )
     }
-    votes: Counter[str] = Counter()
+    votes: dict[str, float] = {}  # a rank's vote weighs 1 / rank
     for rank, doc_id in enumerate(ids):
         for slug in themes_of.get(doc_id, ()):
-            votes[slug] += 1.0 / (rank + 1)
+            votes[slug] = votes.get(slug, 0.0) + 1.0 / (rank + 1)
     # A theme whose own name the text keeps using is a strong hint on its own.
     stems = Counter(stem(w) for w in (fold(x) for x in _NAME_WORD.findall(text)))
     for theme in db.session.scalars(select(Theme)):
         words = [stem(fold(w)) for w in _NAME_WORD.findall(theme.name)]
         mentions = sum(stems[w] for w in words if w not in _STOP_STEMS)
         if mentions:
-            votes[theme.slug] += NAME_WEIGHT * min(mentions, 5) / 5
-    return [slug for slug, _ in votes.most_common() if slug not in already][:limit]
+            votes[theme.slug] = votes.get(theme.slug, 0.0) + NAME_WEIGHT * min(mentions, 5) / 5
+    ranked = sorted(votes, key=lambda slug: -votes[slug])
+    return [slug for slug in ranked if slug not in already][:limit]
 
 
 def themes_for(doc: Document) -> list[Theme]:

@@ -8,7 +8,7 @@ points to it; the row is committed before the task is queued (a lost task is fou
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import BinaryIO
+from typing import IO, cast
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -52,7 +52,7 @@ class DuplicateUpload(Conflict):
 
 
 def ingest_document(
-    stream: BinaryIO,
+    stream: IO[bytes],
     filename: str | None,
     meta: Metadata,
     uploader: User | None,
@@ -68,8 +68,8 @@ def ingest_document(
     stored, kind, name = _store_upload(stream, filename)
 
     def build() -> Document:
-        title = values.pop("title") or title_from_filename(name)
-        field_values = values.pop("fields")
+        title = str(values.pop("title")) or title_from_filename(name)
+        field_values = cast(dict[str, str], values.pop("fields"))
         document = Document(
             title=title,
             title_is_default=not meta.title.strip(),
@@ -102,7 +102,7 @@ def ingest_document(
 
 
 def add_version(
-    document: Document, stream: BinaryIO, filename: str | None, actor: User | None
+    document: Document, stream: IO[bytes], filename: str | None, actor: User | None
 ) -> Document:
     """A new file for an existing document: the older files stay downloadable, the index
     moves to the newest once it is extracted."""
@@ -138,7 +138,7 @@ def _file_row(stored: StoredFile, kind: str, name: str) -> DocumentFile:
     )
 
 
-def _store_upload(stream: BinaryIO, filename: str | None) -> tuple[StoredFile, str, str]:
+def _store_upload(stream: IO[bytes], filename: str | None) -> tuple[StoredFile, str, str]:
     """Write the file and check it: size, duplicate, empty, kind from its content.
 
     A refused file is removed again, unless another document uses the same bytes.

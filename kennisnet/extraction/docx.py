@@ -10,16 +10,16 @@ Headers, footers, footnotes and comments are left out: they repeat or distract i
 from __future__ import annotations
 
 import logging
-import zipfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
 
 from kennisnet.extraction.base import Extracted, ExtractionFailed
-from kennisnet.extraction.sniff import xml_members_with_doctype, zip_bomb_reason
+from kennisnet.extraction.packages import checked_package
 
 logger = logging.getLogger(__name__)
 
@@ -33,10 +33,6 @@ MSG_STRICT = (
 MSG_NOT_A_DOCUMENT = (
     "Dit bestand is geen gewoon Word-document (bijvoorbeeld een sjabloon of een document met "
     "macro's); alleen Word-documenten (.docx) worden ondersteund."
-)
-MSG_TOO_LARGE = (
-    "Dit bestand wordt bij het uitpakken veel te groot (mogelijk een 'zip-bom'); "
-    "het wordt niet verwerkt."
 )
 MSG_DOCTYPE = (
     "Dit bestand bevat XML met een DOCTYPE-verklaring, wat in Word-documenten niet voorkomt; "
@@ -89,32 +85,21 @@ def extract(path: Path, *, kind: str = "docx", max_pages: int | None = None) -> 
 
 def _check_package(path: Path) -> None:
     """Refuse zip bombs, DTDs and Strict OOXML before python-docx unpacks anything."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            reason = zip_bomb_reason(archive)
-            if reason:
-                logger.warning("refusing %s: %s", path.name, reason)
-                raise ExtractionFailed("too_large", MSG_TOO_LARGE)
-            with_doctype = xml_members_with_doctype(archive)
-            if with_doctype:
-                logger.warning("refusing %s: DOCTYPE in %s", path.name, with_doctype[:3])
-                raise ExtractionFailed("corrupt", MSG_DOCTYPE)
-            if "_rels/.rels" in archive.namelist():
-                with archive.open("_rels/.rels") as rels:
-                    if _STRICT_NAMESPACE in rels.read(1024 * 1024):
-                        raise ExtractionFailed("unsupported", MSG_STRICT)
-    except zipfile.BadZipFile as exc:
-        raise ExtractionFailed("corrupt", MSG_CORRUPT) from exc
+    with checked_package(path, corrupt=MSG_CORRUPT, doctype=MSG_DOCTYPE) as archive:
+        if "_rels/.rels" in archive.namelist():
+            with archive.open("_rels/.rels") as rels:
+                if _STRICT_NAMESPACE in rels.read(1024 * 1024):
+                    raise ExtractionFailed("unsupported", MSG_STRICT)
 
 
-def _paragraph_texts(body) -> Iterator[str]:
+def _paragraph_texts(body: Any) -> Iterator[str]:
     for paragraph in body.iter(_P):
         if any(True for _ in paragraph.iterancestors(_MC_FALLBACK)):
             continue
         yield _paragraph_text(paragraph)
 
 
-def _paragraph_text(paragraph) -> str:
+def _paragraph_text(paragraph: Any) -> str:
     """The paragraph's own runs; nested paragraphs (text boxes) are yielded on their own."""
     parts: list[str] = []
     stack = list(reversed(paragraph))

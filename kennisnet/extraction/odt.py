@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-import zipfile
 from pathlib import Path
 
 from odf.element import Element, Node
@@ -23,10 +22,9 @@ from odf.namespaces import DCNS, METANS, OFFICENS, TABLENS, TEXTNS
 from odf.opendocument import load
 
 from kennisnet.extraction.base import Extracted, ExtractionFailed
+from kennisnet.extraction.packages import checked_package
 from kennisnet.extraction.sniff import (
     ODT_MIMETYPE,
-    xml_members_with_doctype,
-    zip_bomb_reason,
 )
 
 logger = logging.getLogger(__name__)
@@ -38,10 +36,6 @@ MSG_CORRUPT = (
 MSG_NOT_TEXT = (
     "Dit OpenDocument-bestand is geen tekstdocument (bijvoorbeeld een rekenblad, presentatie "
     "of sjabloon); alleen tekstdocumenten (.odt) worden ondersteund."
-)
-MSG_TOO_LARGE = (
-    "Dit bestand wordt bij het uitpakken veel te groot (mogelijk een 'zip-bom'); "
-    "het wordt niet verwerkt."
 )
 MSG_DOCTYPE = (
     "Dit bestand bevat XML met een DOCTYPE-verklaring, wat in ODT-bestanden niet voorkomt; "
@@ -86,24 +80,13 @@ def extract(path: Path, *, kind: str = "odt", max_pages: int | None = None) -> E
 
 
 def _check_package(path: Path) -> None:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            reason = zip_bomb_reason(archive)
-            if reason:
-                logger.warning("refusing %s: %s", path.name, reason)
-                raise ExtractionFailed("too_large", MSG_TOO_LARGE)
-            if "mimetype" not in archive.namelist():
-                raise ExtractionFailed("corrupt", MSG_CORRUPT)
-            info = archive.getinfo("mimetype")
-            if info.file_size > 256 or archive.read(info).strip() != ODT_MIMETYPE:
-                raise ExtractionFailed("unsupported", MSG_NOT_TEXT)
-            with_doctype = xml_members_with_doctype(archive)
-            if with_doctype:
-                logger.warning("refusing %s: DOCTYPE in %s", path.name, with_doctype[:3])
-                raise ExtractionFailed("corrupt", MSG_DOCTYPE)
-    except zipfile.BadZipFile as exc:
-        # Flat ODF (.fodt) is one XML file, not a zip; it lands here too.
-        raise ExtractionFailed("corrupt", MSG_CORRUPT) from exc
+    # Flat ODF (.fodt) is one XML file, not a zip: it is refused as corrupt here too.
+    with checked_package(path, corrupt=MSG_CORRUPT, doctype=MSG_DOCTYPE) as archive:
+        if "mimetype" not in archive.namelist():
+            raise ExtractionFailed("corrupt", MSG_CORRUPT)
+        info = archive.getinfo("mimetype")
+        if info.file_size > 256 or archive.read(info).strip() != ODT_MIMETYPE:
+            raise ExtractionFailed("unsupported", MSG_NOT_TEXT)
 
 
 def _block_texts(root: Element) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, abort, g, request
+from flask import Flask, Request, Response, abort, g, request
 from flask_babel import get_locale
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -28,7 +28,7 @@ CSP = (
 FAILED_TOKEN_LIMIT = parse("20 per minute")
 
 
-def _bearer_token(req) -> str | None:  # type: ignore[no-untyped-def]
+def _bearer_token(req: Request) -> str | None:
     scheme, _, token = req.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
@@ -50,7 +50,7 @@ def _load_user(user_id: str) -> User | None:
 
 
 @login_manager.request_loader
-def _load_user_from_token(req) -> User | None:  # type: ignore[no-untyped-def]
+def _load_user_from_token(req: Request) -> User | None:
     token = _bearer_token(req)
     if token is None:
         return None

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
+from flask_wtf import FlaskForm
 
 from kennisnet.accounts import membership
 from kennisnet.core.errors import DomainError
@@ -18,14 +20,14 @@ from kennisnet.views.forms import (
 bp = Blueprint("account", __name__)
 
 
-def _attach(form, exc: DomainError, default: str) -> None:  # type: ignore[no-untyped-def]
+def _attach(form: FlaskForm, exc: DomainError, default: str) -> None:
     field = getattr(form, getattr(exc, "field", None) or default, None) or getattr(form, default)
     field.errors = [*field.errors, str(exc.message)]
 
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
-def settings():  # type: ignore[no-untyped-def]
+def settings() -> ResponseReturnValue:
     profile = ProfileForm(prefix="profiel", obj=current_user)
     password = ChangePasswordForm(prefix="wachtwoord")
     which = request.form.get("formulier")
@@ -48,7 +50,7 @@ def settings():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/aanmelden", methods=["GET", "POST"])
-def join():  # type: ignore[no-untyped-def]
+def join() -> ResponseReturnValue:
     form = JoinRequestForm()
     if form.validate_on_submit():
         try:
@@ -68,7 +70,7 @@ def join():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/wachtwoord-herstellen/<token>", methods=["GET", "POST"])
-def reset_password(token: str):  # type: ignore[no-untyped-def]
+def reset_password(token: str) -> ResponseReturnValue:
     reset = membership.open_password_reset(token)
     form = ResetPasswordForm()
     if form.validate_on_submit():

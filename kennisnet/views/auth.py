@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
@@ -56,7 +57,7 @@ def safe_next(target: str | None) -> str:
 @limiter.limit(
     LOGIN_LIMIT_PER_IP, key_func=get_remote_address, methods=["POST"], deduct_when=_login_failed
 )
-def login():  # type: ignore[no-untyped-def]
+def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("search.index"))
     form = LoginForm()
@@ -74,14 +75,14 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.post("/uitloggen")
 @login_required
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     logout_user()
     flash(_("U bent uitgelogd."), "info")
     return redirect(url_for("search.index"))
 
 
 @bp.route("/uitnodiging/<token>", methods=["GET", "POST"])
-def accept_invitation(token: str):  # type: ignore[no-untyped-def]
+def accept_invitation(token: str) -> ResponseReturnValue:
     invitation = users.open_invitation(token)
     form = AcceptInvitationForm()
     if form.validate_on_submit():

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -34,7 +37,7 @@ PREVIEW_CHARS = 3000
 
 @bp.route("/uploaden", methods=["GET", "POST"])
 @login_required
-def upload():  # type: ignore[no-untyped-def]
+def upload() -> ResponseReturnValue:
     form = UploadForm()
     if not form.validate_on_submit():
         return render_template("documents/upload.html", form=form), 400 if form.errors else 200
@@ -76,7 +79,7 @@ def upload():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/documenten/<int:document_id>")
-def detail(document_id: int):  # type: ignore[no-untyped-def]
+def detail(document_id: int) -> ResponseReturnValue:
     doc = get_visible(document_id, current_user)
     text = (doc.file.extracted_text or "") if doc.file else ""
     editable = permissions.can(current_user, "document.edit", doc)
@@ -97,7 +100,7 @@ def detail(document_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/documenten/<int:document_id>/themas-toevoegen")
 @login_required
-def add_themes(document_id: int):  # type: ignore[no-untyped-def]
+def add_themes(document_id: int) -> ResponseReturnValue:
     """The member confirms suggested themes; they are added to the ones it has."""
     doc = get_visible(document_id, current_user)
     if not permissions.can(current_user, "document.edit", doc):
@@ -108,7 +111,7 @@ def add_themes(document_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("documents.detail", document_id=doc.id))
 
 
-def send_document_file(doc: Document, version: DocumentFile | None = None):  # type: ignore[no-untyped-def]
+def send_document_file(doc: Document, version: DocumentFile | None = None) -> ResponseReturnValue:
     current = version or doc.file
     if current is None:
         abort(404)
@@ -127,13 +130,13 @@ def send_document_file(doc: Document, version: DocumentFile | None = None):  # t
 
 
 @bp.get("/documenten/<int:document_id>/bestand")
-def download(document_id: int):  # type: ignore[no-untyped-def]
+def download(document_id: int) -> ResponseReturnValue:
     return send_document_file(get_visible(document_id, current_user))
 
 
 @bp.route("/documenten/<int:document_id>/bewerken", methods=["GET", "POST"])
 @login_required
-def edit(document_id: int):  # type: ignore[no-untyped-def]
+def edit(document_id: int) -> ResponseReturnValue:
     doc = get_visible(document_id, current_user)
     if not permissions.can(current_user, "document.edit", doc):
         abort(403)
@@ -162,7 +165,7 @@ def edit(document_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/documenten/<int:document_id>/verwijderen")
 @login_required
-def delete(document_id: int):  # type: ignore[no-untyped-def]
+def delete(document_id: int) -> ResponseReturnValue:
     doc = get_visible(document_id, current_user)
     delete_document(doc, current_user)
     flash(
@@ -179,7 +182,7 @@ def delete(document_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/prullenbak")
 @login_required
-def trash():  # type: ignore[no-untyped-def]
+def trash() -> ResponseReturnValue:
     return render_template(
         "documents/trash.html", documents=trashed_documents(current_user), days=TRASH_DAYS
     )
@@ -187,7 +190,7 @@ def trash():  # type: ignore[no-untyped-def]
 
 @bp.post("/prullenbak/<int:document_id>/terugzetten")
 @login_required
-def restore(document_id: int):  # type: ignore[no-untyped-def]
+def restore(document_id: int) -> ResponseReturnValue:
     doc = restore_document(get_trashed(document_id, current_user), current_user)
     flash(_("‘%(title)s’ is teruggezet.", title=doc.title), "success")
     return redirect(url_for("documents.detail", document_id=doc.id))
@@ -195,10 +198,10 @@ def restore(document_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/documenten/samen-bewerken")
 @login_required
-def bulk_edit():  # type: ignore[no-untyped-def]
+def bulk_edit() -> ResponseReturnValue:
     """Curators: set one or more properties on the documents ticked in the search results."""
     form = request.form
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     if form.get("type"):
         changes["type"] = form["type"]
     if form.getlist("themes"):
@@ -211,7 +214,7 @@ def bulk_edit():  # type: ignore[no-untyped-def]
         if not changes:
             raise InvalidInput(_l("Kies wat u wilt veranderen."))
         ids = [int(i) for i in form.getlist("ids") if i.isdigit()]
-        changed = bulk_update(ids, current_user, **changes)  # type: ignore[arg-type]
+        changed = bulk_update(ids, current_user, **changes)
     except DomainError as exc:
         if exc.status == 403:
             raise
@@ -223,7 +226,7 @@ def bulk_edit():  # type: ignore[no-untyped-def]
 
 @bp.post("/documenten/<int:document_id>/nieuwe-versie")
 @login_required
-def new_version(document_id: int):  # type: ignore[no-untyped-def]
+def new_version(document_id: int) -> ResponseReturnValue:
     doc = get_visible(document_id, current_user)
     if not permissions.can(current_user, "document.edit", doc):
         abort(403)
@@ -245,7 +248,7 @@ def new_version(document_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/documenten/<int:document_id>/versies/<int:file_id>")
-def download_version(document_id: int, file_id: int):  # type: ignore[no-untyped-def]
+def download_version(document_id: int, file_id: int) -> ResponseReturnValue:
     doc = get_visible(document_id, current_user)
     version = next((f for f in doc.files if f.id == file_id), None)
     if version is None:

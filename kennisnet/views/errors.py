@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -48,7 +49,7 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, code: str, message: object, **extra: object):  # type: ignore[no-untyped-def]
+def error_response(status: int, code: str, message: object, **extra: object) -> ResponseReturnValue:
     if wants_json():
         body = {"error": {"code": code, "message": str(message), **extra}}
         return jsonify(body), status
@@ -64,11 +65,11 @@ def error_response(status: int, code: str, message: object, **extra: object):  #
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
-    def _domain(exc: DomainError):  # type: ignore[no-untyped-def]
+    def _domain(exc: DomainError) -> ResponseReturnValue:
         return error_response(exc.status, exc.code, exc.message, **exc.extra)
 
     @app.errorhandler(CSRFError)
-    def _csrf(exc: CSRFError):  # type: ignore[no-untyped-def]
+    def _csrf(exc: CSRFError) -> ResponseReturnValue:
         return error_response(
             400,
             "csrf",
@@ -76,7 +77,7 @@ def init_app(app: Flask) -> None:
         )
 
     @app.errorhandler(HTTPException)
-    def _http(exc: HTTPException):  # type: ignore[no-untyped-def]
+    def _http(exc: HTTPException) -> ResponseReturnValue:
         status = exc.code or 500
         if exc.response is not None and not wants_json():
             return exc
@@ -84,7 +85,7 @@ def init_app(app: Flask) -> None:
         return error_response(status, CODES.get(status, f"http_{status}"), message)
 
     @app.errorhandler(Exception)
-    def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]
+    def _unexpected(exc: Exception) -> ResponseReturnValue:
         log.exception("unhandled error on %s", request.path)
         if isinstance(exc, HTTPException):  # pragma: no cover - handled above
             return _http(exc)

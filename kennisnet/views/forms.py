@@ -48,6 +48,24 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def _new_password(label: Any, **kwargs: Any) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[DataRequired(REQUIRED), Length(min=10, message=_l("Minstens 10 tekens."))],
+        **kwargs,
+    )
+
+
+def _repeated_password(label: Any) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(REQUIRED),
+            EqualTo("password", _l("De wachtwoorden zijn niet gelijk.")),
+        ],
+    )
+
+
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mailadres"), validators=[DataRequired(REQUIRED), Length(max=254)])
     password = PasswordField(_l("Wachtwoord"), validators=[DataRequired(REQUIRED)])
@@ -85,7 +103,7 @@ class _MetadataForm(FlaskForm):
         ],
     )
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.type.choices = [SelectChoice(t.slug, t.name) for t in types_in_order()]
         self.themes.choices = [SelectChoice(t.slug, t.name) for t in themes_in_order()]
@@ -197,20 +215,13 @@ class InvitationForm(FlaskForm):
 
 class AcceptInvitationForm(FlaskForm):
     name = StringField(_l("Uw naam"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    password = PasswordField(
+    password = _new_password(
         _l("Kies een wachtwoord"),
-        validators=[DataRequired(REQUIRED), Length(min=10, message=_l("Minstens 10 tekens."))],
         description=_l(
             "Minstens 10 tekens. Een zin van een paar woorden is makkelijk te onthouden."
         ),
     )
-    confirm = PasswordField(
-        _l("Herhaal het wachtwoord"),
-        validators=[
-            DataRequired(REQUIRED),
-            EqualTo("password", _l("De wachtwoorden zijn niet gelijk.")),
-        ],
-    )
+    confirm = _repeated_password(_l("Herhaal het wachtwoord"))
 
 
 class OrganisationForm(FlaskForm):
@@ -258,17 +269,8 @@ class ProfileForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(
-        _l("Nieuw wachtwoord"),
-        validators=[DataRequired(REQUIRED), Length(min=10, message=_l("Minstens 10 tekens."))],
-    )
-    confirm = PasswordField(
-        _l("Herhaal het nieuwe wachtwoord"),
-        validators=[
-            DataRequired(REQUIRED),
-            EqualTo("password", _l("De wachtwoorden zijn niet gelijk.")),
-        ],
-    )
+    password = _new_password(_l("Nieuw wachtwoord"))
+    confirm = _repeated_password(_l("Herhaal het nieuwe wachtwoord"))
 
 
 class ChangePasswordForm(ResetPasswordForm):

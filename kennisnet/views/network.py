@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from kennisnet.accounts import organisations
@@ -13,7 +14,7 @@ bp = Blueprint("network", __name__)
 
 
 @bp.get("/organisaties")
-def organisation_list():  # type: ignore[no-untyped-def]
+def organisation_list() -> ResponseReturnValue:
     return render_template(
         "network/organisations.html",
         items=organisations.organisations_with_counts(current_user),
@@ -21,7 +22,7 @@ def organisation_list():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/organisaties/<slug>")
-def organisation(slug: str):  # type: ignore[no-untyped-def]
+def organisation(slug: str) -> ResponseReturnValue:
     org = organisations.get_organisation(slug)
     return render_template(
         "network/organisation.html",
@@ -31,7 +32,7 @@ def organisation(slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/subsidies")
-def subsidy_list():  # type: ignore[no-untyped-def]
+def subsidy_list() -> ResponseReturnValue:
     include_closed = request.args.get("gesloten") in {"1", "ja", "true"}
     return render_template(
         "network/subsidies.html",
@@ -42,7 +43,7 @@ def subsidy_list():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/subsidies.ics")
-def subsidy_feed():  # type: ignore[no-untyped-def]
+def subsidy_feed() -> ResponseReturnValue:
     feed = subsidies.ical_feed(
         subsidies.calls(current_user),
         lambda doc: url_for("documents.detail", document_id=doc.id, _external=True),

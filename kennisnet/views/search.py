@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -27,9 +29,10 @@ def _url_with(
     args: MultiDict[str, str], endpoint: str, route_values: dict[str, object], **changes: list[str]
 ) -> str:
     params = MultiDict(args)
-    for name, values in changes.items():
-        params.setlist(name, values)
-    return url_for(endpoint, **route_values, **params.to_dict(flat=False))
+    for name, replaced in changes.items():
+        params.setlist(name, replaced)
+    values: dict[str, Any] = {**route_values, **params.to_dict(flat=False)}
+    return url_for(endpoint, **values)
 
 
 def _toggled(args: MultiDict[str, str], name: str, value: str) -> list[str]:
@@ -45,7 +48,7 @@ def _render(
     *,
     route_values: dict[str, object] | None = None,
     **extra: object,
-):  # type: ignore[no-untyped-def]
+) -> str:
     """Render a results page; the URL builders keep every other parameter as it was."""
     found = find(query)
     values = route_values or {}
@@ -71,14 +74,14 @@ def _render(
 
 @bp.get("/zoeken")
 @bp.get("/")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     args = request.args
     query = parse_query(args, permissions.viewer(current_user), strict=False)
     return _render("search/index.html", args, "search.index", query)
 
 
 @bp.get("/themas")
-def themes():  # type: ignore[no-untyped-def]
+def themes() -> ResponseReturnValue:
     query = parse_query(MultiDict(), permissions.viewer(current_user), strict=False)
     found = find(query)
     return render_template(
@@ -89,12 +92,11 @@ def themes():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/thema/<slug>")
-def theme(slug: str):  # type: ignore[no-untyped-def]
+def theme(slug: str) -> ResponseReturnValue:
     target = categories.redirected_slug(Theme, slug)
     if target is not None:  # a merged theme's old address
-        return redirect(
-            url_for("search.theme", slug=target, **request.args.to_dict(flat=False)), 301
-        )
+        values: dict[str, Any] = {"slug": target, **request.args.to_dict(flat=False)}
+        return redirect(url_for("search.theme", **values), 301)
     item: Theme = categories.get_category(Theme, slug)
     args = MultiDict(request.args)
     query = parse_query(args, permissions.viewer(current_user), strict=False)

@@ -17,7 +17,7 @@ from tests.conftest import AuthActions, csrf_token
 from tests.factories import PASSWORD, make_admin, make_document, make_user
 
 
-def post(client: FlaskClient, url: str, data: dict, page: str):  # type: ignore[no-untyped-def]
+def post(client: FlaskClient, url: str, data: dict, page: str):
     return client.post(
         url, data={**data, "csrf_token": csrf_token(client.get(page).get_data(as_text=True))}
     )

@@ -15,14 +15,14 @@ from kennisnet.documents.models import Document, Status
 from tests.factories import make_document, make_user
 
 
-def test_init_seeds_types_and_themes(runner) -> None:  # type: ignore[no-untyped-def]
+def test_init_seeds_types_and_themes(runner) -> None:
     result = runner.invoke(args=["init"])
     assert result.exit_code == 0, result.output
     slugs = set(db.session.scalars(db.select(DocumentType.slug)))
     assert slugs == {"pilot-idee", "projectplan", "statuten", "subsidie", "overig"}
 
 
-def test_create_admin_with_password_stdin(runner) -> None:  # type: ignore[no-untyped-def]
+def test_create_admin_with_password_stdin(runner) -> None:
     result = runner.invoke(
         args=["create-admin", "chef@example.org", "--password-stdin"],
         input="een heel geheim wachtwoord\n",
@@ -32,14 +32,14 @@ def test_create_admin_with_password_stdin(runner) -> None:  # type: ignore[no-un
     assert user is not None and user.role == Role.ADMIN
 
 
-def test_create_admin_generates_password(runner) -> None:  # type: ignore[no-untyped-def]
+def test_create_admin_generates_password(runner) -> None:
     result = runner.invoke(args=["create-admin", "gen@example.org"])
     assert result.exit_code == 0
     password = result.output.strip().splitlines()[-1].split(":", 1)[1].strip()
     assert users.authenticate("gen@example.org", password) is not None
 
 
-def test_create_admin_rejects_short_password(runner) -> None:  # type: ignore[no-untyped-def]
+def test_create_admin_rejects_short_password(runner) -> None:
     result = runner.invoke(
         args=["create-admin", "kort@example.org", "--password-stdin"], input="kort\n"
     )
@@ -47,7 +47,7 @@ def test_create_admin_rejects_short_password(runner) -> None:  # type: ignore[no
     assert "minstens" in result.output
 
 
-def test_token_create_prints_token_last(runner, client) -> None:  # type: ignore[no-untyped-def]
+def test_token_create_prints_token_last(runner, client) -> None:
     make_user(email="tok@example.org")
     result = runner.invoke(args=["token", "create", "tok@example.org"])
     assert result.exit_code == 0
@@ -56,7 +56,7 @@ def test_token_create_prints_token_last(runner, client) -> None:  # type: ignore
     assert response.status_code == 200
 
 
-def test_import_json_report(runner, corpus: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_import_json_report(runner, corpus: Path, tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     for name in (
@@ -101,14 +101,14 @@ def test_import_json_report(runner, corpus: Path, tmp_path: Path) -> None:  # ty
     assert json.loads(again.output)["duplicates"] == 1
 
 
-def test_search_sees_members_only(runner) -> None:  # type: ignore[no-untyped-def]
+def test_search_sees_members_only(runner) -> None:
     make_document(make_user(), "Interne afspraken over de kas.", visibility="members")
     body = json.loads(runner.invoke(args=["search", "kas", "--json"]).output)
     assert body["total"] == 1
     assert set(body) >= {"query", "total", "page", "per_page", "results", "facets"}
 
 
-def test_reindex_rebuilds_from_database(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
+def test_reindex_rebuilds_from_database(app: Flask, runner) -> None:
     import shutil
 
     make_document(make_user(), "Een verhaal over de buurtbus.")
@@ -119,7 +119,7 @@ def test_reindex_rebuilds_from_database(app: Flask, runner) -> None:  # type: ig
     assert body["total"] == 1
 
 
-def test_demo_loads_once_and_prints_admin(runner) -> None:  # type: ignore[no-untyped-def]
+def test_demo_loads_once_and_prints_admin(runner) -> None:
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
     password = first.output.strip().splitlines()[-1].split(":", 1)[1].strip()
@@ -150,7 +150,7 @@ def test_demo_loads_once_and_prints_admin(runner) -> None:  # type: ignore[no-un
     assert body["total"] >= 1
 
 
-def test_create_user_with_role_and_organisation(runner) -> None:  # type: ignore[no-untyped-def]
+def test_create_user_with_role_and_organisation(runner) -> None:
     result = runner.invoke(
         args=[
             "create-user",
@@ -169,7 +169,7 @@ def test_create_user_with_role_and_organisation(runner) -> None:  # type: ignore
     assert runner.invoke(args=["create-user", "x@example.org", "--role", "baas"]).exit_code == 2
 
 
-def test_token_revoke(runner, client) -> None:  # type: ignore[no-untyped-def]
+def test_token_revoke(runner, client) -> None:
     make_user(email="tok@example.org")
     token = (
         runner.invoke(args=["token", "create", "tok@example.org"]).output.strip().splitlines()[-1]
@@ -182,6 +182,6 @@ def test_token_revoke(runner, client) -> None:  # type: ignore[no-untyped-def]
     )
 
 
-def test_purge_trash_command(runner) -> None:  # type: ignore[no-untyped-def]
+def test_purge_trash_command(runner) -> None:
     result = runner.invoke(args=["purge-trash"])
     assert result.exit_code == 0 and "0 document(en)" in result.output

@@ -46,7 +46,7 @@ def test_two_level_tree(app: Flask) -> None:
     ]
 
 
-def test_merge_moves_documents_redirects_and_reindexes(app: Flask, client) -> None:  # type: ignore[no-untyped-def]
+def test_merge_moves_documents_redirects_and_reindexes(app: Flask, client) -> None:
     admin = make_admin()
     member = make_user()
     both = make_document(member, "Hofje en zorg.", themes=["wonen", "mantelzorg"])
@@ -106,7 +106,7 @@ def test_rename_is_audited_with_before_and_after(app: Flask) -> None:
     assert event_json(event)["action"] == "theme.update"
 
 
-def test_curator_uses_the_admin_pages_for_categories(client, auth) -> None:  # type: ignore[no-untyped-def]
+def test_curator_uses_the_admin_pages_for_categories(client, auth) -> None:
     from kennisnet.accounts.models import Role
     from tests.conftest import csrf_token
 
@@ -189,7 +189,7 @@ def test_bulk_update_by_curators(app: Flask) -> None:
         bulk_update([a.id], member, type="overig")
 
 
-def test_bulk_edit_route(client, auth) -> None:  # type: ignore[no-untyped-def]
+def test_bulk_edit_route(client, auth) -> None:
     from kennisnet.accounts.models import Role
     from tests.conftest import csrf_token
 
@@ -214,7 +214,7 @@ def test_bulk_edit_route(client, auth) -> None:  # type: ignore[no-untyped-def]
     assert facet("type") == {"statuten": 2}
 
 
-def test_document_page_shows_fields_history_and_suggestions(client, auth) -> None:  # type: ignore[no-untyped-def]
+def test_document_page_shows_fields_history_and_suggestions(client, auth) -> None:
     from kennisnet.documents import fields
     from kennisnet.documents.metadata import Metadata
     from kennisnet.documents.operations import update_document
@@ -260,7 +260,7 @@ def test_pending_index_work_is_counted(app: Flask) -> None:
         queue.huey.immediate = True
 
 
-def test_admin_browses_the_audit_log(client, auth) -> None:  # type: ignore[no-untyped-def]
+def test_admin_browses_the_audit_log(client, auth) -> None:
     admin = make_admin(email="baas@example.org")
     categories.update_category(theme("wonen"), "Wonen en zorg", "", actor=admin)
     categories.create_category(Theme, "Energie", actor=admin)
@@ -270,7 +270,7 @@ def test_admin_browses_the_audit_log(client, auth) -> None:  # type: ignore[no-u
     assert "theme.create" in client.get("/beheer/logboek").get_data(as_text=True)
 
 
-def test_admin_defines_type_fields_in_the_page(client, auth) -> None:  # type: ignore[no-untyped-def]
+def test_admin_defines_type_fields_in_the_page(client, auth) -> None:
     from tests.conftest import csrf_token
 
     make_admin(email="baas@example.org")
@@ -306,7 +306,7 @@ def test_admin_defines_type_fields_in_the_page(client, auth) -> None:  # type: i
     assert categories.get_category(DocumentType, "overig").fields == []
 
 
-def test_curators_get_bulk_edit_in_search_results(client, auth) -> None:  # type: ignore[no-untyped-def]
+def test_curators_get_bulk_edit_in_search_results(client, auth) -> None:
     from kennisnet.accounts.models import Role
 
     member = make_user(email="lid@example.org")
@@ -320,7 +320,7 @@ def test_curators_get_bulk_edit_in_search_results(client, auth) -> None:  # type
     assert 'name="ids"' in page and "/documenten/samen-bewerken" in page
 
 
-def test_new_versions_keep_history_and_index_the_newest(client, auth) -> None:  # type: ignore[no-untyped-def]
+def test_new_versions_keep_history_and_index_the_newest(client, auth) -> None:
     import io
 
     from tests.conftest import csrf_token, fetch

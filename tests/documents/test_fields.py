@@ -27,7 +27,7 @@ def doc_type(slug: str) -> DocumentType:
     return categories.get_category(DocumentType, slug)
 
 
-def subsidy(uploader, title: str, deadline: str | None, **meta):  # type: ignore[no-untyped-def]
+def subsidy(uploader, title: str, deadline: str | None, **meta):
     doc = make_document(uploader, f"Regeling {title}.", title=title, type="subsidie", **meta)
     values = fields.validate_values(doc.type, {"deadline": deadline or "", "funder": "Klaverfonds"})
     fields.set_values(doc, values)
@@ -149,7 +149,7 @@ def test_ical_feed_has_one_event_per_deadline(app: Flask) -> None:
     assert str(events[0]["uid"]) == f"subsidie-{doc.id}@kennisnet"
 
 
-def test_api_upload_takes_fields_and_validates_them(app: Flask, client) -> None:  # type: ignore[no-untyped-def]
+def test_api_upload_takes_fields_and_validates_them(app: Flask, client) -> None:
     import io
 
     from kennisnet.accounts import users
@@ -157,7 +157,7 @@ def test_api_upload_takes_fields_and_validates_them(app: Flask, client) -> None:
     token = users.create_api_token(make_user())
     headers = {"Authorization": f"Bearer {token}"}
 
-    def upload(content: bytes, **form: str):  # type: ignore[no-untyped-def]
+    def upload(content: bytes, **form: str):
         data = {"file": (io.BytesIO(content), "s.txt"), "type": "subsidie", **form}
         return client.post(
             "/api/v1/documents", data=data, headers=headers, content_type="multipart/form-data"
@@ -195,7 +195,7 @@ def test_edit_changes_fields_and_audits_them(app: Flask) -> None:
     assert event.details["fields.deadline"] == {"before": "2099-01-01", "after": "2099-02-01"}
 
 
-def test_upload_and_edit_forms_carry_the_type_fields(client, auth) -> None:  # type: ignore[no-untyped-def]
+def test_upload_and_edit_forms_carry_the_type_fields(client, auth) -> None:
     import io
 
     from tests.conftest import csrf_token
@@ -224,7 +224,7 @@ def test_upload_and_edit_forms_carry_the_type_fields(client, auth) -> None:  # t
     assert "01-04-2099" in client.get(f"/documenten/{doc.id}").get_data(as_text=True)
 
 
-def test_fields_are_searchable_filterable_and_faceted(app: Flask, client) -> None:  # type: ignore[no-untyped-def]
+def test_fields_are_searchable_filterable_and_faceted(app: Flask, client) -> None:
     member = make_user()
     for title, form in (
         ("Statuten Noord", "coöperatie"),

@@ -51,7 +51,7 @@ class Uploads:
     def auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
 
-    def post(self, content: bytes, filename: str, **fields: Any):  # type: ignore[no-untyped-def]
+    def post(self, content: bytes, filename: str, **fields: Any):
         before = files_outside_data_dirs(self.data_dir)
         # Encoded here into memory: the test client spools bodies over 500 kB to a temporary
         # file it never closes, which warnings-as-errors turns into a failure elsewhere.
@@ -105,7 +105,7 @@ def is_dutch(message: str) -> bool:
     return bool(message.strip()) and len(words & DUTCH_WORDS) >= 2
 
 
-def assert_clear_outcome(response) -> None:  # type: ignore[no-untyped-def]
+def assert_clear_outcome(response) -> None:
     assert response.status_code < 500, response.get_data(as_text=True)[:500]
     body = response.get_json()
     assert body is not None, "the API answers in JSON"
@@ -118,14 +118,14 @@ def assert_clear_outcome(response) -> None:  # type: ignore[no-untyped-def]
         assert is_dutch(body["error"]["message"]), body["error"]["message"]
 
 
-def refused(response, status: int | None = None) -> str:  # type: ignore[no-untyped-def]
+def refused(response, status: int | None = None) -> str:
     assert response.status_code != 201, response.get_json()
     if status is not None:
         assert response.status_code == status, response.get_json()
     return response.get_json()["error"]["message"]
 
 
-def failed(response) -> str:  # type: ignore[no-untyped-def]
+def failed(response) -> str:
     """Refused, or stored as failed: either way the Dutch reason."""
     body = response.get_json()
     if response.status_code == 201:
@@ -276,7 +276,7 @@ def test_wrong_or_disguised_kinds_are_refused(
 
 
 @pytest.mark.parametrize("make", [docx, odt], ids=["docx", "odt"])
-def test_zip_bomb(uploads: Uploads, make) -> None:  # type: ignore[no-untyped-def]
+def test_zip_bomb(uploads: Uploads, make) -> None:
     bomb = make(f"Bom {next(_unique)}", extra={"media/bom.bin": ZEROS})
     assert len(bomb) < 200_000
     reason = failed(uploads.post(bomb, "bom." + make.__name__))
@@ -285,7 +285,7 @@ def test_zip_bomb(uploads: Uploads, make) -> None:  # type: ignore[no-untyped-de
 
 @pytest.mark.parametrize("make", [docx, odt], ids=["docx", "odt"])
 @pytest.mark.parametrize("prolog", [BILLION_LAUGHS, XXE], ids=["billion-laughs", "xxe"])
-def test_xml_entities_are_not_expanded(uploads: Uploads, make, prolog: str) -> None:  # type: ignore[no-untyped-def]
+def test_xml_entities_are_not_expanded(uploads: Uploads, make, prolog: str) -> None:
     entity = "&lol9;" if prolog is BILLION_LAUGHS else "&xxe;"
     response = uploads.post(make(f"{entity} {next(_unique)}", prolog=prolog), "x." + make.__name__)
     failed(response)
@@ -451,10 +451,10 @@ class RecordingBackend:
     def __init__(self) -> None:
         self.indexed: dict[int, object] = {}
 
-    def index(self, docs) -> None:  # type: ignore[no-untyped-def]
+    def index(self, docs) -> None:
         self.indexed.update({doc.id: doc for doc in docs})
 
-    def remove(self, ids) -> None:  # type: ignore[no-untyped-def]
+    def remove(self, ids) -> None:
         for doc_id in ids:
             self.indexed.pop(doc_id, None)
 

@@ -57,7 +57,7 @@ def test_unfinished_documents_are_resumed(app: Flask) -> None:
     assert db.session.get(Document, doc.id).status == Status.READY
 
 
-def test_title_comes_from_file_metadata(app: Flask, corpus) -> None:  # type: ignore[no-untyped-def]
+def test_title_comes_from_file_metadata(app: Flask, corpus) -> None:
     content = (corpus / "docx" / "nl-coronamelder-crypto-raamwerk.docx").read_bytes()
     doc = make_document(make_user(), content=content, filename="raamwerk.docx")
     from docx import Document as Docx

@@ -19,7 +19,7 @@ from tests.conftest import AuthActions, csrf_token
 from tests.factories import make_admin, make_user
 
 
-def upload_waiting(uploader, text: str, title: str) -> Document:  # type: ignore[no-untyped-def]
+def upload_waiting(uploader, text: str, title: str) -> Document:
     return ingest_document(
         io.BytesIO(text.encode()),
         "plan.txt",
@@ -29,7 +29,7 @@ def upload_waiting(uploader, text: str, title: str) -> Document:  # type: ignore
 
 
 @pytest.fixture
-def curator(app: Flask):  # type: ignore[no-untyped-def]
+def curator(app: Flask):
     user = make_user(email="redactie@example.org", role=Role.CURATOR)
     moderation.set_moderation(True, actor=user)
     return user
@@ -37,7 +37,7 @@ def curator(app: Flask):  # type: ignore[no-untyped-def]
 
 def test_waiting_document_is_hidden_until_approved(
     client: FlaskClient, auth: AuthActions, curator
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     uploader = make_user(email="maker@example.org")
     make_user(email="ander@example.org")
     doc = upload_waiting(uploader, "Een geheim voorstel over bankjes.", "Bankjesvoorstel")
@@ -65,7 +65,7 @@ def test_waiting_document_is_hidden_until_approved(
 
 def test_send_back_needs_a_message_and_shows_it(
     client: FlaskClient, auth: AuthActions, curator
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     uploader = make_user(email="maker@example.org")
     doc = upload_waiting(uploader, "Een ruwe eerste versie.", "Eerste versie")
     with pytest.raises(InvalidInput):
@@ -76,7 +76,7 @@ def test_send_back_needs_a_message_and_shows_it(
     assert "Voeg een begroting toe." in page
 
 
-def test_only_curators_moderate(app: Flask, curator) -> None:  # type: ignore[no-untyped-def]
+def test_only_curators_moderate(app: Flask, curator) -> None:
     member = make_user()
     doc = upload_waiting(member, "Tekst.", "Iets")
     with pytest.raises(Forbidden):

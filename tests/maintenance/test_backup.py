@@ -74,7 +74,7 @@ def make_data() -> None:
 @pytest.mark.parametrize("with_index", [False, True], ids=["rebuilt", "with-index"])
 def test_backup_during_write_then_restore(
     app: Flask, runner, tmp_path: Path, with_index: bool
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     make_data()
     before = snapshot()
     archive = tmp_path / "backups" / "kennisnet.tar.gz"
@@ -83,7 +83,7 @@ def test_backup_during_write_then_restore(
         result = runner.invoke(args=args)
     assert result.exit_code == 0, result.output
     with tarfile.open(archive) as tar:
-        manifest = json.loads(tar.extractfile("manifest.json").read())  # type: ignore[union-attr]
+        manifest = json.loads(tar.extractfile("manifest.json").read())
         names = tar.getnames()
     assert manifest["documents"] == 3 and manifest["files"] == 3
     assert manifest["with_index"] is with_index and manifest["format"] == 1
@@ -101,14 +101,14 @@ def test_backup_during_write_then_restore(
         assert again.exit_code != 0 and "niet leeg" in again.output
 
 
-def test_restore_refuses_a_tampered_file(app: Flask, runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_restore_refuses_a_tampered_file(app: Flask, runner, tmp_path: Path) -> None:
     make_data()
     archive = tmp_path / "kennisnet.tar.gz"
     assert runner.invoke(args=["backup", str(archive)]).exit_code == 0
     tampered = tmp_path / "tampered.tar.gz"
     with tarfile.open(archive) as src, tarfile.open(tampered, "w:gz") as dst:
         for member in src:
-            data = src.extractfile(member).read() if member.isfile() else b""  # type: ignore[union-attr]
+            data = src.extractfile(member).read() if member.isfile() else b""
             if member.name.startswith("uploads/"):
                 data = data + b"!"
                 member.size = len(data)

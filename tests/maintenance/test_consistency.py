@@ -25,12 +25,12 @@ from tests.factories import make_document, make_user
 ORPHAN = "ab/cd/abcd" + "0" * 60
 
 
-def check(runner, *args: str) -> tuple[int, dict]:  # type: ignore[no-untyped-def]
+def check(runner, *args: str) -> tuple[int, dict]:
     result = runner.invoke(args=["check", "--older-than", "0", "--json", *args])
     return result.exit_code, json.loads(result.output)
 
 
-def search_total(client, text: str) -> int:  # type: ignore[no-untyped-def]
+def search_total(client, text: str) -> int:
     response = client.get("/api/v1/search", query_string={"q": text})
     assert response.status_code == 200
     return response.get_json()["total"]
@@ -57,14 +57,14 @@ def break_everything(app: Flask) -> dict[str, int]:
     return {"gone": gone.id, "unindexed": unindexed.id, "stuck": stuck.id, "ok": ok.id}
 
 
-def test_clean_data_checks_clean(runner) -> None:  # type: ignore[no-untyped-def]
+def test_clean_data_checks_clean(runner) -> None:
     make_document(make_user(), "Een gewoon document.")
     result = runner.invoke(args=["check"])
     assert result.exit_code == 0, result.output
     assert "In orde" in result.output
 
 
-def test_check_reports_every_kind(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
+def test_check_reports_every_kind(app: Flask, runner) -> None:
     ids = break_everything(app)
     code, body = check(runner)
     assert code == 1
@@ -82,7 +82,7 @@ def test_check_reports_every_kind(app: Flask, runner) -> None:  # type: ignore[n
     assert "6 problemen gevonden." in text.output
 
 
-def test_repair_fixes_and_keeps_rows(app: Flask, runner, client) -> None:  # type: ignore[no-untyped-def]
+def test_repair_fixes_and_keeps_rows(app: Flask, runner, client) -> None:
     ids = break_everything(app)
     code, body = check(runner, "--repair")
     assert code == 0, body
@@ -101,7 +101,7 @@ def test_repair_fixes_and_keeps_rows(app: Flask, runner, client) -> None:  # typ
     assert check(runner)[0] == 0
 
 
-def test_file_coming_back_is_processed_again(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
+def test_file_coming_back_is_processed_again(app: Flask, runner) -> None:
     doc = make_document(make_user(), "Tekst over de moestuin.")
     path = file_store().path(doc.file.stored_path)
     content = path.read_bytes()
@@ -114,7 +114,7 @@ def test_file_coming_back_is_processed_again(app: Flask, runner) -> None:  # typ
     assert doc.status == Status.READY and doc.file.extraction_error is None
 
 
-def test_young_leftovers_are_left_alone(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
+def test_young_leftovers_are_left_alone(app: Flask, runner) -> None:
     """An upload between its rename and its commit looks like an orphan; age tells them apart."""
     store = file_store()
     orphan = store.root / ORPHAN
@@ -194,7 +194,7 @@ def test_check_repairs_corrupt_index(app: Flask) -> None:
     close_leaked_files(app.config["INDEX_DIR"])
 
 
-def test_trashed_document_left_in_index_is_removed(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
+def test_trashed_document_left_in_index_is_removed(app: Flask, runner) -> None:
     """A crash between moving a document to the trash and updating the index would leak it."""
     doc = make_document(make_user(), "Geheime notulen.")
     doc.deleted_at = doc.created_at

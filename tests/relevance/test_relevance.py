@@ -152,7 +152,7 @@ def kennisnet(
         results = backend.search(SearchQuery(text=text, viewer=MEMBER, per_page=TOP))
         return [documents[hit.id].key for hit in results.hits]
 
-    search.backend = request.param  # type: ignore[attr-defined]
+    search.backend = request.param
     return search
 
 
@@ -237,7 +237,7 @@ def figures(
     present = {doc.key for doc in documents.values()}
     result = {"kennisnet": evaluate(kennisnet, present), "baseline": evaluate(baseline, present)}
     ours, theirs = result["kennisnet"], result["baseline"]
-    ratio = ours["recall_at_10"] / max(theirs["recall_at_10"], 1e-9)  # type: ignore[operator]
+    ratio = ours["recall_at_10"] / max(theirs["recall_at_10"], 1e-9)
     out = tmp_path_factory.mktemp("relevance") / "relevance.json"
     out.write_text(json.dumps({**result, "recall_ratio": ratio}, indent=2, ensure_ascii=False))
     backend = getattr(kennisnet, "backend", "?")
@@ -251,7 +251,7 @@ def figures(
             f"trap rate {row['trap_rate']:.3f} ({row['queries_with_traps']} queries with traps)"
         )
     print(f"  recall@10 ratio kennisnet/baseline: {ratio:.2f}")
-    for miss in ours["misses"]:  # type: ignore[union-attr]
+    for miss in ours["misses"]:
         print(f"  kennisnet miss: {miss}")
     return result
 
@@ -281,4 +281,4 @@ def test_traps_stay_out_of_the_top_10(figures: dict[str, dict[str, object]]) -> 
 def test_kennisnet_finds_more_than_plain_whoosh(figures: dict[str, dict[str, object]]) -> None:
     ours = figures["kennisnet"]["recall_at_10"]
     theirs = figures["baseline"]["recall_at_10"]
-    assert ours > theirs * MIN_RECALL_RATIO  # type: ignore[operator]
+    assert ours > theirs * MIN_RECALL_RATIO

@@ -19,7 +19,7 @@ from tests.conftest import AuthActions, csrf_token, fetch
 from tests.factories import make_admin, make_document, make_user
 
 
-def post_form(client: FlaskClient, url: str, data: dict, page: str | None = None):  # type: ignore[no-untyped-def]
+def post_form(client: FlaskClient, url: str, data: dict, page: str | None = None):
     html = client.get(page or url).get_data(as_text=True)
     return client.post(url, data={**data, "csrf_token": csrf_token(html)})
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import docx
 import frontmatter
@@ -89,7 +90,7 @@ def _load_network() -> tuple[tuple[DemoOrganisation, ...], tuple[DemoMember, ...
 def load_document(path: Path) -> DemoDocument:
     """One demo document: YAML front matter for the metadata, paragraphs split by blank lines."""
     post = frontmatter.load(str(path))
-    meta = dict(post.metadata)
+    meta: dict[str, Any] = dict(post.metadata)
     return DemoDocument(
         **{key: meta[key] for key in _SCALARS},
         themes=tuple(meta["themes"]),
@@ -148,6 +149,10 @@ _LATIN1_SUBSTITUTES = str.maketrans(
 )
 
 
+def _unchanged(text: str) -> str:
+    return text
+
+
 def _to_latin1(text: str) -> str:
     return text.translate(_LATIN1_SUBSTITUTES).encode("latin-1", "replace").decode("latin-1")
 
@@ -164,7 +169,7 @@ def _write_pdf(doc: DemoDocument, path: Path) -> None:
         bold = DEJAVU_SANS.with_name("DejaVuSans-Bold.ttf")
         pdf.add_font("DejaVu", "", DEJAVU_SANS)
         pdf.add_font("DejaVu", "B", bold if bold.is_file() else DEJAVU_SANS)
-        family, clean = "DejaVu", str
+        family, clean = "DejaVu", _unchanged
     else:
         family, clean = "Helvetica", _to_latin1
     pdf.set_margins(20, 20, 20)

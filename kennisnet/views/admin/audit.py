@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import render_template, request
+from flask.typing import ResponseReturnValue
 
 from kennisnet.core import audit
 from kennisnet.views.admin.base import bp, requires
@@ -10,7 +11,7 @@ from kennisnet.views.admin.base import bp, requires
 
 @bp.get("/logboek")
 @requires("audit.read")
-def audit_log():  # type: ignore[no-untyped-def]
+def audit_log() -> ResponseReturnValue:
     action = (request.args.get("actie") or "").strip()
     actor = (request.args.get("door") or "").strip()
     page = max(request.args.get("pagina", 1, type=int) or 1, 1)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
+from typing import ParamSpec, TypeAlias
 
 from flask import Blueprint, abort, render_template
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from kennisnet.accounts import permissions
@@ -12,13 +15,17 @@ from kennisnet.accounts import permissions
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
 
-def requires(action: str):  # type: ignore[no-untyped-def]
+P = ParamSpec("P")
+View: TypeAlias = Callable[P, ResponseReturnValue]
+
+
+def requires(action: str) -> Callable[[View[P]], View[P]]:
     """The route's guard: signed in, and allowed ``action`` (``permissions``), else 403."""
 
-    def decorator(view):  # type: ignore[no-untyped-def]
+    def decorator(view: View[P]) -> View[P]:
         @wraps(view)
         @login_required
-        def wrapped(*args, **kwargs):  # type: ignore[no-untyped-def]
+        def wrapped(*args: P.args, **kwargs: P.kwargs) -> ResponseReturnValue:
             if not permissions.can(current_user, action):
                 abort(403)
             return view(*args, **kwargs)
@@ -30,5 +37,5 @@ def requires(action: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/")
 @requires("category.manage")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     return render_template("admin/index.html")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -22,7 +25,7 @@ KINDS = {
 }
 
 
-def _kind(kind: str):  # type: ignore[no-untyped-def]
+def _kind(kind: str) -> tuple[Any, Any, Any]:  # the model the URL names, and its labels
     if kind not in KINDS:
         abort(404)
     return KINDS[kind]
@@ -30,7 +33,7 @@ def _kind(kind: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/<kind>", methods=["GET", "POST"])
 @requires("category.manage")
-def categories(kind: str):  # type: ignore[no-untyped-def]
+def categories(kind: str) -> ResponseReturnValue:
     model, title, singular = _kind(kind)
     form = CategoryForm()
     if form.validate_on_submit():
@@ -65,7 +68,7 @@ def categories(kind: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/<kind>/<slug>", methods=["GET", "POST"])
 @requires("category.manage")
-def edit_category(kind: str, slug: str):  # type: ignore[no-untyped-def]
+def edit_category(kind: str, slug: str) -> ResponseReturnValue:
     model, title, singular = _kind(kind)
     item = curation.get_category(model, slug)
     form = CategoryForm(obj=item)
@@ -104,7 +107,7 @@ def edit_category(kind: str, slug: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/<kind>/<slug>/verplaatsen")
 @requires("category.manage")
-def move_category(kind: str, slug: str):  # type: ignore[no-untyped-def]
+def move_category(kind: str, slug: str) -> ResponseReturnValue:
     model, _title, _singular = _kind(kind)
     item = curation.get_category(model, slug)
     curation.move_category(item, -1 if request.form.get("richting") == "omhoog" else 1)
@@ -113,7 +116,7 @@ def move_category(kind: str, slug: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/<kind>/<slug>/verwijderen")
 @requires("category.manage")
-def delete_category(kind: str, slug: str):  # type: ignore[no-untyped-def]
+def delete_category(kind: str, slug: str) -> ResponseReturnValue:
     model, _title, _singular = _kind(kind)
     item = curation.get_category(model, slug)
     name = item.name
@@ -130,7 +133,7 @@ def delete_category(kind: str, slug: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/<kind>/<slug>/samenvoegen")
 @requires("category.manage")
-def merge_category(kind: str, slug: str):  # type: ignore[no-untyped-def]
+def merge_category(kind: str, slug: str) -> ResponseReturnValue:
     model, _title, _singular = _kind(kind)
     item = curation.get_category(model, slug)
     try:
@@ -170,7 +173,7 @@ def _parent_from(form: CategoryForm) -> Theme | None:
 
 @bp.route("/soorten/<slug>/velden", methods=["POST"])
 @requires("field.manage")
-def add_type_field(slug: str):  # type: ignore[no-untyped-def]
+def add_type_field(slug: str) -> ResponseReturnValue:
     doc_type = curation.get_category(DocumentType, slug)
     form = request.form
     try:
@@ -192,7 +195,7 @@ def add_type_field(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/soorten/<slug>/velden/<key>/verwijderen")
 @requires("field.manage")
-def remove_type_field(slug: str, key: str):  # type: ignore[no-untyped-def]
+def remove_type_field(slug: str, key: str) -> ResponseReturnValue:
     doc_type = curation.get_category(DocumentType, slug)
     fields.remove_field(doc_type, key, actor=current_user)
     flash(_("Het veld is verwijderd."), "success")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -19,7 +20,7 @@ from kennisnet.views.forms import InvitationForm
 
 @bp.route("/uitnodigingen", methods=["GET", "POST"])
 @requires("member.manage")
-def invitations():  # type: ignore[no-untyped-def]
+def invitations() -> ResponseReturnValue:
     form = InvitationForm()
     link = None
     if form.validate_on_submit():
@@ -61,11 +62,11 @@ def invitations():  # type: ignore[no-untyped-def]
 
 @bp.get("/leden")
 @requires("member.manage")
-def members():  # type: ignore[no-untyped-def]
+def members() -> ResponseReturnValue:
     return _members_page(reset_link=None)
 
 
-def _members_page(reset_link: tuple[User, str] | None):  # type: ignore[no-untyped-def]
+def _members_page(reset_link: tuple[User, str] | None) -> ResponseReturnValue:
     return render_template(
         "admin/members.html",
         members=membership.members(),
@@ -83,7 +84,7 @@ def _member(user_id: int) -> User:
 
 @bp.post("/leden/<int:user_id>/rol")
 @requires("member.manage")
-def member_role(user_id: int):  # type: ignore[no-untyped-def]
+def member_role(user_id: int) -> ResponseReturnValue:
     user = _member(user_id)
     try:
         membership.change_role(user, request.form.get("rol", ""), actor=current_user)
@@ -96,7 +97,7 @@ def member_role(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/leden/<int:user_id>/actief")
 @requires("member.manage")
-def member_active(user_id: int):  # type: ignore[no-untyped-def]
+def member_active(user_id: int) -> ResponseReturnValue:
     user = _member(user_id)
     active = request.form.get("actief") == "ja"
     try:
@@ -115,7 +116,7 @@ def member_active(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/leden/<int:user_id>/wachtwoordlink")
 @requires("member.manage")
-def member_reset_link(user_id: int):  # type: ignore[no-untyped-def]
+def member_reset_link(user_id: int) -> ResponseReturnValue:
     user = _member(user_id)
     token = membership.issue_password_reset(user, actor=current_user)
     return _members_page(
@@ -125,7 +126,7 @@ def member_reset_link(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/aanmeldingen/<int:request_id>")
 @requires("member.manage")
-def decide_request(request_id: int):  # type: ignore[no-untyped-def]
+def decide_request(request_id: int) -> ResponseReturnValue:
     if request.form.get("besluit") == "toelaten":
         invitation, token = membership.approve_request(
             request_id, actor=current_user, days=current_app.config["INVITATION_DAYS"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,7 +17,7 @@ from kennisnet.views.admin.base import bp, requires
 
 @bp.get("/moderatie")
 @requires("document.moderate")
-def moderation_queue():  # type: ignore[no-untyped-def]
+def moderation_queue() -> ResponseReturnValue:
     pending = moderation.pending_documents()
     suggestions = {doc.id: [t.name for t in themes_for(doc)] for doc in pending}
     return render_template(
@@ -29,7 +30,7 @@ def moderation_queue():  # type: ignore[no-untyped-def]
 
 @bp.post("/moderatie/instelling")
 @requires("moderation.configure")
-def moderation_setting():  # type: ignore[no-untyped-def]
+def moderation_setting() -> ResponseReturnValue:
     enabled = request.form.get("moderatie") == "aan"
     moderation.set_moderation(enabled, actor=current_user)
     flash(
@@ -50,7 +51,7 @@ def _pending(document_id: int) -> Document:
 
 @bp.post("/moderatie/<int:document_id>/goedkeuren")
 @requires("document.moderate")
-def approve(document_id: int):  # type: ignore[no-untyped-def]
+def approve(document_id: int) -> ResponseReturnValue:
     doc = moderation.approve(_pending(document_id), actor=current_user)
     flash(_("‘%(title)s’ is gepubliceerd.", title=doc.title), "success")
     return redirect(url_for("admin.moderation_queue"))
@@ -58,7 +59,7 @@ def approve(document_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/moderatie/<int:document_id>/terugsturen")
 @requires("document.moderate")
-def send_back(document_id: int):  # type: ignore[no-untyped-def]
+def send_back(document_id: int) -> ResponseReturnValue:
     doc = _pending(document_id)
     try:
         moderation.send_back(doc, request.form.get("bericht", ""), actor=current_user)

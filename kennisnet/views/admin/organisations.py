@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,7 +15,7 @@ from kennisnet.views.forms import OrganisationForm
 
 @bp.get("/organisaties")
 @requires("organisation.manage")
-def organisations():  # type: ignore[no-untyped-def]
+def organisations() -> ResponseReturnValue:
     return render_template(
         "admin/organisations.html", items=orgs.organisations_with_counts(current_user)
     )
@@ -22,7 +23,7 @@ def organisations():  # type: ignore[no-untyped-def]
 
 @bp.route("/organisaties/<slug>", methods=["GET", "POST"])
 @requires("organisation.manage")
-def edit_organisation(slug: str):  # type: ignore[no-untyped-def]
+def edit_organisation(slug: str) -> ResponseReturnValue:
     org = orgs.get_organisation(slug)
     form = OrganisationForm(obj=org)
     if form.validate_on_submit():

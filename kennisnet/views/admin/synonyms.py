@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +14,7 @@ from kennisnet.views.admin.base import bp, requires
 
 @bp.route("/synoniemen", methods=["GET", "POST"])
 @requires("synonym.manage")
-def synonym_list():  # type: ignore[no-untyped-def]
+def synonym_list() -> ResponseReturnValue:
     error = None
     if request.method == "POST":
         try:
@@ -32,7 +33,7 @@ def synonym_list():  # type: ignore[no-untyped-def]
 
 @bp.post("/synoniemen/<term>/verwijderen")
 @requires("synonym.manage")
-def synonym_delete(term: str):  # type: ignore[no-untyped-def]
+def synonym_delete(term: str) -> ResponseReturnValue:
     synonyms.remove_synonym(term, actor=current_user)
     flash(_("Het synoniem is verwijderd."), "success")
     return redirect(url_for("admin.synonym_list"))

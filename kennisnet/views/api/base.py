@@ -7,10 +7,12 @@ need none, since a browser never adds the header by itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, ParamSpec, TypeAlias
 
 from flask import Blueprint, g, request
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -64,12 +66,16 @@ def year_value(raw: object) -> int | None:
         raise InvalidInput(_l("Het jaar moet een getal zijn, zoals 2025."), field="year") from None
 
 
-def requires(action: str):  # type: ignore[no-untyped-def]
+P = ParamSpec("P")
+View: TypeAlias = Callable[P, ResponseReturnValue]
+
+
+def requires(action: str) -> Callable[[View[P]], View[P]]:
     """The route's guard: 401 for nobody, 403 unless ``permissions`` allows ``action``."""
 
-    def decorator(view):  # type: ignore[no-untyped-def]
+    def decorator(view: View[P]) -> View[P]:
         @wraps(view)
-        def wrapped(*args, **kwargs):  # type: ignore[no-untyped-def]
+        def wrapped(*args: P.args, **kwargs: P.kwargs) -> ResponseReturnValue:
             if not current_user.is_authenticated:
                 raise Unauthorized(_l("Log in of gebruik een API-token (Authorization: Bearer …)."))
             permissions.require(current_user, action)

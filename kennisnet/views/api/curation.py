@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -26,14 +27,14 @@ from kennisnet.views.api.serializers import (
 
 
 @bp.get("/themes")
-def themes():  # type: ignore[no-untyped-def]
+def themes() -> ResponseReturnValue:
     """The theme tree, with document counts as the caller may see them."""
     counts = categories.theme_counts(current_user)
     return jsonify(theme_tree_json(categories.theme_tree(), counts))
 
 
 @bp.get("/types")
-def types():  # type: ignore[no-untyped-def]
+def types() -> ResponseReturnValue:
     return jsonify(
         [
             {"slug": t.slug, "name": t.name, "description": t.description}
@@ -53,7 +54,7 @@ def _parent(body: dict[str, Any]) -> Theme | None:
 
 @bp.post("/themes")
 @requires("category.manage")
-def create_theme():  # type: ignore[no-untyped-def]
+def create_theme() -> ResponseReturnValue:
     body = json_body()
     theme = categories.create_category(
         Theme,
@@ -70,7 +71,7 @@ def create_theme():  # type: ignore[no-untyped-def]
 
 @bp.patch("/themes/<slug>")
 @requires("category.manage")
-def update_theme(slug: str):  # type: ignore[no-untyped-def]
+def update_theme(slug: str) -> ResponseReturnValue:
     body = json_body()
     theme = categories.get_category(Theme, slug)
     if "name" in body or "description" in body:
@@ -92,7 +93,7 @@ def update_theme(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/themes/<slug>/merge")
 @requires("category.manage")
-def merge_theme(slug: str):  # type: ignore[no-untyped-def]
+def merge_theme(slug: str) -> ResponseReturnValue:
     body = json_body()
     source = categories.get_category(Theme, slug)
     target = categories.get_category(Theme, text_value(body, "into"))
@@ -102,7 +103,7 @@ def merge_theme(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.delete("/themes/<slug>")
 @requires("category.manage")
-def delete_theme(slug: str):  # type: ignore[no-untyped-def]
+def delete_theme(slug: str) -> ResponseReturnValue:
     theme = categories.get_category(Theme, slug)
     reassign = request.args.get("reassign")
     target = categories.get_category(Theme, reassign) if reassign else None
@@ -111,7 +112,7 @@ def delete_theme(slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/organisations")
-def organisation_list():  # type: ignore[no-untyped-def]
+def organisation_list() -> ResponseReturnValue:
     return jsonify(
         [
             profile_json(org, count)
@@ -121,7 +122,7 @@ def organisation_list():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/organisations/<slug>")
-def organisation(slug: str):  # type: ignore[no-untyped-def]
+def organisation(slug: str) -> ResponseReturnValue:
     org = organisations.get_organisation(slug)
     docs = organisations.documents_of(org, current_user)
     body = profile_json(org, len(docs))
@@ -130,7 +131,7 @@ def organisation(slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/subsidies")
-def subsidy_list():  # type: ignore[no-untyped-def]
+def subsidy_list() -> ResponseReturnValue:
     include_closed = request.args.get("closed") in {"1", "true", "yes"}
     calls = subsidies.calls(current_user, include_closed=include_closed)
     return jsonify(
@@ -145,7 +146,7 @@ def subsidy_list():  # type: ignore[no-untyped-def]
 
 @bp.get("/audit")
 @requires("audit.read")
-def audit_log():  # type: ignore[no-untyped-def]
+def audit_log() -> ResponseReturnValue:
     try:
         limit = min(max(int(request.args.get("limit", 100)), 1), 1000)
         offset = max(int(request.args.get("offset", 0)), 0)

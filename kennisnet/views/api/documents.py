@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from flask import jsonify, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -23,7 +24,7 @@ STANDARD_FORM_FIELDS = frozenset(
 
 
 @bp.post("/documents")
-def upload():  # type: ignore[no-untyped-def]
+def upload() -> ResponseReturnValue:
     storage = request.files.get("file")
     if storage is None or not storage.filename:
         raise InvalidInput(_l("Stuur een bestand mee in het veld 'file'."), field="file")
@@ -48,12 +49,12 @@ def upload():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/documents/<int:document_id>")
-def document(document_id: int):  # type: ignore[no-untyped-def]
+def document(document_id: int) -> ResponseReturnValue:
     return jsonify(document_json(get_visible(document_id, current_user)))
 
 
 @bp.patch("/documents/<int:document_id>")
-def edit(document_id: int):  # type: ignore[no-untyped-def]
+def edit(document_id: int) -> ResponseReturnValue:
     """Change metadata; fields not sent keep their value. Form fields or a JSON object, with
     the same names as for the upload (type-specific fields included)."""
     doc = get_visible(document_id, current_user)
@@ -73,7 +74,7 @@ def _changes(sent: dict[str, Any], themes: object) -> dict[str, Any]:
     }
     changes.update({k: str(sent[k]) for k in ("type", "visibility", "organisation") if sent.get(k)})
     if themes is not None:
-        changes["themes"] = (themes,) if isinstance(themes, str) else tuple(themes)  # type: ignore[arg-type]
+        changes["themes"] = (themes,) if isinstance(themes, str) else tuple(cast(list[str], themes))
     if sent.get("year") not in (None, ""):
         changes["year"] = year_value(sent["year"])
     changes["fields"] = {
@@ -83,11 +84,11 @@ def _changes(sent: dict[str, Any], themes: object) -> dict[str, Any]:
 
 
 @bp.get("/documents/<int:document_id>/file")
-def document_file(document_id: int):  # type: ignore[no-untyped-def]
+def document_file(document_id: int) -> ResponseReturnValue:
     return send_document_file(get_visible(document_id, current_user))
 
 
 @bp.delete("/documents/<int:document_id>")
-def remove(document_id: int):  # type: ignore[no-untyped-def]
+def remove(document_id: int) -> ResponseReturnValue:
     delete_document(get_visible(document_id, current_user), current_user)
     return "", 204

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from flask import jsonify, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from kennisnet.accounts import permissions
@@ -14,13 +15,13 @@ from kennisnet.views.api.serializers import found_json
 
 
 @bp.get("/search")
-def search():  # type: ignore[no-untyped-def]
+def search() -> ResponseReturnValue:
     query = parse_query(request.args, permissions.viewer(current_user), strict=True)
     return jsonify(found_json(find(query)))
 
 
 @bp.get("/autocomplete")
-def autocomplete():  # type: ignore[no-untyped-def]
+def autocomplete() -> ResponseReturnValue:
     text = request.args.get("q", "")
     found = completions(text, permissions.viewer(current_user))
     return jsonify({"query": found.query, "suggestions": [asdict(s) for s in found.suggestions]})

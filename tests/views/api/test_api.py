@@ -27,7 +27,7 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def upload(client: FlaskClient, token: str, content: bytes, filename: str, **fields: object):  # type: ignore[no-untyped-def]
+def upload(client: FlaskClient, token: str, content: bytes, filename: str, **fields: object):
     data: dict[str, object] = {"file": (io.BytesIO(content), filename), **fields}
     return client.post(
         "/api/v1/documents", data=data, headers=bearer(token), content_type="multipart/form-data"
@@ -157,7 +157,7 @@ def test_writes_need_credentials(client: FlaskClient) -> None:
     assert bad.status_code == 401
 
 
-def test_session_writes_need_csrf(client: FlaskClient, auth) -> None:  # type: ignore[no-untyped-def]
+def test_session_writes_need_csrf(client: FlaskClient, auth) -> None:
     make_user(email="sessie@example.org")
     auth.login("sessie@example.org")
     response = client.post(

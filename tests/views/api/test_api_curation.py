@@ -14,7 +14,7 @@ from kennisnet.documents import fields
 from tests.factories import make_admin, make_document, make_user
 
 
-def bearer(user) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def bearer(user) -> dict[str, str]:
     return {"Authorization": f"Bearer {users.create_api_token(user)}"}
 
 
