@@ -6,6 +6,8 @@ import io
 import itertools
 from typing import Any
 
+from fpdf import FPDF
+
 from kennisnet.accounts import users
 from kennisnet.accounts.models import Role, User
 from kennisnet.accounts.organisations import ensure_organisation
@@ -55,3 +57,15 @@ def make_document(
     if "themes" in meta:
         meta["themes"] = tuple(meta["themes"])
     return ingest_document(io.BytesIO(content), filename, Metadata(**meta), uploader)
+
+
+def make_pdf(*pages: str, title: str = "") -> bytes:
+    """A PDF with a text layer, one page per text; it gets a thumbnail and page images."""
+    pdf = FPDF()
+    if title:
+        pdf.set_title(title)
+    for text in pages:
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=12)
+        pdf.multi_cell(0, 6, text=text)
+    return bytes(pdf.output())

@@ -33,7 +33,7 @@ from kennisnet.curation import categories
 from kennisnet.curation.models import Theme
 from kennisnet.documents.models import Document
 from tests.conftest import IsolatedClient, make_app
-from tests.factories import make_admin, make_document, make_user
+from tests.factories import make_admin, make_document, make_pdf, make_user
 
 ROLES = ("anonymous", "member", "curator", "admin")
 LOGIN = "login"  # a 302 to the login page
@@ -60,6 +60,9 @@ class World:
     app: Flask
     public_id: int
     members_id: int
+    # PDFs, which have previews (a thumbnail and page images).
+    public_pdf_id: int
+    members_pdf_id: int
     owner_id: int
     theme_slug: str
     secret_theme_slug: str
@@ -123,6 +126,19 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             themes=[theme.slug, secret_theme.slug],
             visibility="members",
         )
+        public_pdf = make_document(
+            owner,
+            content=make_pdf(SHARED_TEXT),
+            filename="plan.pdf",
+            title="Openbaar plan als PDF",
+        )
+        hidden_pdf = make_document(
+            owner,
+            content=make_pdf(f"{SHARED_TEXT} Het {SECRET_WORD}.", title=SECRET_TITLE),
+            filename="intern.pdf",
+            title=SECRET_TITLE,
+            visibility="members",
+        )
         _inv, invitation_token = users.create_invitation(
             "uitgenodigd@example.org", invited_by=admin, days=1
         )
@@ -130,6 +146,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             app=app,
             public_id=public.id,
             members_id=hidden.id,
+            public_pdf_id=public_pdf.id,
+            members_pdf_id=hidden_pdf.id,
             owner_id=owner.id,
             theme_slug=theme.slug,
             secret_theme_slug=secret_theme.slug,
@@ -280,6 +298,27 @@ ROWS: tuple[Row, ...] = (
         reveals=SEARCHED,
         id="members",
     ),
+    # Previews obey visibility exactly like the file.
+    *(
+        Row(rule, "GET", _doc(attribute, suffix), expected, reveals=reveals, id=kind)
+        for rule, suffix in (
+            ("/documenten/<int:document_id>/voorbeeld", "/voorbeeld"),
+            ("/documenten/<int:document_id>/paginas/<int:page>", "/paginas/1"),
+            (
+                "/documenten/<int:document_id>/paginas/<int:page>/afbeelding",
+                "/paginas/1/afbeelding",
+            ),
+        )
+        for attribute, expected, reveals, kind in (
+            ("public_pdf_id", ALL_200, (), "public"),
+            (
+                "members_pdf_id",
+                MEMBERS_ONLY_DOC,
+                SEARCHED if "afbeelding" not in suffix and "voorbeeld" not in suffix else (),
+                "members",
+            ),
+        )
+    ),
     Row(
         "/documenten/<int:document_id>/bewerken",
         "GET",
@@ -397,6 +436,13 @@ ROWS: tuple[Row, ...] = (
         json_api=True,
         reveals=SEARCHED,
         id="word",
+    ),
+    Row(
+        "/api/v1/analyse",
+        "GET",
+        "/api/v1/analyse?text=belangrijke",
+        expect(401, 403, 200, curator=200),
+        json_api=True,
     ),
     Row("/api/v1/search", "GET", "/api/v1/search", ALL_200, json_api=True, id="facets"),
     Row(

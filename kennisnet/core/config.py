@@ -64,6 +64,10 @@ def settings_from_env(env: Mapping[str, str]) -> dict[str, Any]:
         "TASKS_WORKERS": int(env.get("KENNISNET_TASKS_WORKERS") or 2),
         "EXTRACTION_TIMEOUT": float(env.get("KENNISNET_EXTRACTION_TIMEOUT") or 120),
         "EXTRACTION_MEMORY_MB": int(env.get("KENNISNET_EXTRACTION_MEMORY_MB") or 1024),
+        # Text recognition reads at most this many pages of a scan; the rest are named.
+        "OCR_MAX_PAGES": int(env.get("KENNISNET_OCR_MAX_PAGES") or 50),
+        # Page images for the document page's viewer; the thumbnail is always made.
+        "PREVIEW_PAGES": int(env.get("KENNISNET_PREVIEW_PAGES") or 30),
         "EXTRACTION_ISOLATED": _flag(env.get("KENNISNET_EXTRACTION_ISOLATED"), default=True),
         "INVITATION_DAYS": int(env.get("KENNISNET_INVITATION_DAYS") or 14),
         # Where the site is reached from outside: links in the CLI's JSON, mails and feeds.

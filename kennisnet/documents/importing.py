@@ -14,6 +14,7 @@ from kennisnet.accounts.models import User
 from kennisnet.accounts.organisations import ensure_organisation
 from kennisnet.core.errors import DomainError
 from kennisnet.documents.metadata import Metadata
+from kennisnet.documents.previews import make_previews
 from kennisnet.documents.processing import process_document
 from kennisnet.documents.uploads import DuplicateUpload, ingest_document
 
@@ -83,6 +84,7 @@ def import_files(
             )
             continue
         status = process_document(doc.id)
+        make_previews(doc.id)
         report.imported += 1
         report.documents.append({"id": doc.id, "path": str(path), "status": str(status)})
     return report

@@ -6,7 +6,18 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kennisnet.core.extensions import Model, db
@@ -44,6 +55,10 @@ class Document(Model):
     # True while the title is only derived from the file name, so that a title from the
     # file's own metadata may replace it once extraction has read it.
     title_is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Likewise for the year (the upload's year until the file's own date is read) and the
+    # author named in the file's metadata.
+    year_is_default: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    author: Mapped[str] = mapped_column(String(200), default="", server_default="")
     summary: Mapped[str] = mapped_column(Text, default="")
     type_id: Mapped[int] = mapped_column(ForeignKey("document_types.id"))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
@@ -113,6 +128,22 @@ class DocumentFile(Model):
     page_count: Mapped[int | None] = mapped_column(Integer)
     extracted_text: Mapped[str | None] = mapped_column(Text)
     extraction_error: Mapped[str | None] = mapped_column(Text)
+    # "text" (its own text layer), "ocr" (text recognition) or None (no text found).
+    text_source: Mapped[str | None] = mapped_column(String(10))
+    ocr_confidence: Mapped[float | None] = mapped_column(Float)
+    # What the member should know about the reading, in Dutch (e.g. pages left unread).
+    extraction_notes: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # Pages read so far while the worker runs text recognition: progress on the page.
+    progress_done: Mapped[int | None] = mapped_column(Integer)
+    progress_total: Mapped[int | None] = mapped_column(Integer)
+    # Preview images in the file store, content-addressed like the file itself.
+    thumbnail_path: Mapped[str | None] = mapped_column(String(300))
+    page_paths: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     document: Mapped[Document] = relationship(back_populates="files")
+
+    def stored_paths(self) -> list[str]:
+        """Every file in the store that belongs to this version: the upload and its previews."""
+        previews = [self.thumbnail_path] if self.thumbnail_path else []
+        return [self.stored_path, *previews, *self.page_paths]

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from kennisnet.core import queue
 from kennisnet.core.extensions import db
 from kennisnet.core.queue import huey, run_in_app
-from kennisnet.documents import indexing, processing, trash
+from kennisnet.documents import indexing, previews, processing, trash
 from kennisnet.documents.models import Document, Status
 
 log = logging.getLogger(__name__)
@@ -24,6 +24,13 @@ log = logging.getLogger(__name__)
 @huey.task(retries=3, retry_delay=5)
 def process_document(document_id: int) -> None:
     run_in_app(processing.process_document, document_id)
+    # Previews after the document is searchable: they never delay finding it.
+    make_previews(document_id)
+
+
+@huey.task(retries=1, retry_delay=30)
+def make_previews(document_id: int) -> None:
+    run_in_app(previews.make_previews, document_id)
 
 
 @huey.task(retries=3, retry_delay=5)

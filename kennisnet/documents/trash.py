@@ -19,6 +19,7 @@ from kennisnet.core.extensions import db
 from kennisnet.core.models import utcnow
 from kennisnet.core.storage import file_store
 from kennisnet.documents.models import Document, DocumentFile
+from kennisnet.documents.previews import forget_preview
 
 TRASH_DAYS = 30
 
@@ -53,6 +54,7 @@ def purge_trash(now: datetime | None = None) -> int:
         )
     )
     paths = [(f.sha256, f.stored_path) for doc in expired for f in doc.files]
+    previews = [p for doc in expired for f in doc.files for p in f.stored_paths()[1:]]
     for doc in expired:
         audit.record("document.purge", actor=None, target=f"document:{doc.id}", document_id=doc.id)
         db.session.delete(doc)
@@ -62,4 +64,6 @@ def purge_trash(now: datetime | None = None) -> int:
         used = db.session.scalar(select(DocumentFile.id).where(DocumentFile.sha256 == sha256))
         if used is None:
             store.remove(path)
+    for path in previews:
+        forget_preview(store, path)
     return len(expired)

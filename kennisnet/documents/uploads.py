@@ -73,6 +73,7 @@ def ingest_document(
         document = Document(
             title=title,
             title_is_default=not meta.title.strip(),
+            year_is_default=meta.year is None,
             uploader=uploader,
             status=Status.PROCESSING,
             published=not moderation_enabled(),
@@ -168,8 +169,9 @@ def _store_upload(stream: IO[bytes], filename: str | None) -> tuple[StoredFile, 
             raise RefusedUpload(
                 _l(
                     "Dit soort bestand kan Kennisnet niet verwerken. Upload een PDF, "
-                    "Word-bestand (.docx), OpenDocument-tekst (.odt), tekstbestand of "
-                    "Markdown-bestand."
+                    "Word-bestand (.docx of .doc), RTF-bestand, OpenDocument-bestand (.odt, "
+                    ".ods of .odp), Excel-bestand (.xlsx), PowerPoint-bestand (.pptx), "
+                    "tekstbestand, Markdown-bestand of een foto (JPEG, PNG, TIFF of WebP)."
                 ),
                 code="unsupported",
                 status=415,

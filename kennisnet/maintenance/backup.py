@@ -105,7 +105,11 @@ def _snapshot_facts(snapshot: Path) -> tuple[int, list[str], str | None]:
     con = sqlite3.connect(snapshot)
     try:
         documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]
-        paths = [r[0] for r in con.execute("SELECT stored_path FROM document_files ORDER BY id")]
+        paths = []
+        for stored, thumbnail, pages in con.execute(
+            "SELECT stored_path, thumbnail_path, page_paths FROM document_files ORDER BY id"
+        ):
+            paths += [stored, *([thumbnail] if thumbnail else []), *json.loads(pages or "[]")]
         try:
             revision = con.execute("SELECT version_num FROM alembic_version").fetchone()
         except sqlite3.Error:

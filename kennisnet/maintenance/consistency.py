@@ -29,6 +29,7 @@ from kennisnet.core.storage import file_store
 from kennisnet.documents import indexing
 from kennisnet.documents.indexing import index_documents, indexable, rebuild_index
 from kennisnet.documents.models import Document, DocumentFile, Status
+from kennisnet.documents.previews import preview_in_use, preview_paths
 from kennisnet.documents.processing import MISSING_FILE, process_document
 from kennisnet.search import backend
 
@@ -168,7 +169,7 @@ def check(older_than: float = DEFAULT_OLDER_THAN) -> Report:
     current_file: dict[int, int] = {}
     for file_id, document_id, *_ in rows:
         current_file[document_id] = file_id  # ordered by id: the last one is current
-    referenced = set()
+    referenced = preview_paths()
     missing_docs: set[int] = set()
     for file_id, document_id, stored_path, error, status, _updated in rows:
         referenced.add(stored_path)
@@ -266,7 +267,7 @@ def repair(report: Report) -> Repairs:
         still_used = db.session.scalar(
             select(DocumentFile.id).where(DocumentFile.stored_path == relative)
         )
-        if still_used is None:
+        if still_used is None and not preview_in_use(relative):
             store.remove(relative)
             done.files_removed.append(relative)
     for name in report.tmp_leftovers:

@@ -28,6 +28,7 @@ from kennisnet.documents.operations import (
 from kennisnet.documents.suggestions import themes_for
 from kennisnet.documents.trash import TRASH_DAYS, get_trashed, trashed_documents
 from kennisnet.documents.uploads import DuplicateUpload, add_version, ingest_document
+from kennisnet.extraction import RENDER_MEDIA_TYPE
 from kennisnet.views.auth import safe_next
 from kennisnet.views.forms import DocumentForm, UploadForm
 
@@ -132,6 +133,45 @@ def send_document_file(doc: Document, version: DocumentFile | None = None) -> Re
 @bp.get("/documenten/<int:document_id>/bestand")
 def download(document_id: int) -> ResponseReturnValue:
     return send_document_file(get_visible(document_id, current_user))
+
+
+def _send_image(relative: str | None) -> ResponseReturnValue:
+    if not relative:
+        abort(404)
+    path = file_store().path(relative)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=RENDER_MEDIA_TYPE, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/documenten/<int:document_id>/voorbeeld")
+def thumbnail(document_id: int) -> ResponseReturnValue:
+    """The first-page thumbnail, for exactly those who may download the file."""
+    doc = get_visible(document_id, current_user)
+    return _send_image(doc.file.thumbnail_path if doc.file else None)
+
+
+def _page_image_path(doc: Document, page: int) -> str | None:
+    pages = doc.file.page_paths if doc.file else []
+    return pages[page - 1] if 1 <= page <= len(pages) else None
+
+
+@bp.get("/documenten/<int:document_id>/paginas/<int:page>")
+def page_viewer(document_id: int, page: int) -> ResponseReturnValue:
+    """One rendered page with links to the previous and next: no script, no PDF viewer."""
+    doc = get_visible(document_id, current_user)
+    if _page_image_path(doc, page) is None:
+        abort(404)
+    return render_template(
+        "documents/pages.html", doc=doc, page=page, pages=len(doc.file.page_paths)
+    )
+
+
+@bp.get("/documenten/<int:document_id>/paginas/<int:page>/afbeelding")
+def page_image(document_id: int, page: int) -> ResponseReturnValue:
+    return _send_image(_page_image_path(get_visible(document_id, current_user), page))
 
 
 @bp.route("/documenten/<int:document_id>/bewerken", methods=["GET", "POST"])

@@ -160,8 +160,12 @@ class UploadForm(_MetadataForm):
     files = MultipleFileField(
         _l("Bestanden"),
         description=_l(
-            "PDF, Word (.docx), OpenDocument (.odt), tekst of Markdown. U kunt meerdere "
-            "bestanden tegelijk kiezen."
+            "PDF (ook scans), Word (.docx en .doc), RTF, OpenDocument (.odt, .ods, .odp), "
+            "Excel (.xlsx), PowerPoint (.pptx), tekst, Markdown of een foto (JPEG, PNG, TIFF, "
+            "WebP). U kunt meerdere bestanden tegelijk kiezen. Van foto's en scans wordt de "
+            "tekst herkend. De voorbeeldafbeeldingen die Kennisnet toont zijn zonder "
+            "EXIF-gegevens (dus ook zonder GPS-locatie); wie het bestand downloadt, krijgt het "
+            "zoals u het uploadde."
         ),
     )
 

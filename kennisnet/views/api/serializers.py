@@ -45,6 +45,10 @@ def document_json(doc: Document) -> dict[str, Any]:
         "visibility": str(doc.visibility),
         "status": str(doc.status),
         "extraction_error": current.extraction_error if current else None,
+        "text_source": current.text_source if current else None,
+        "ocr_confidence": current.ocr_confidence if current else None,
+        "extraction_notes": list(current.extraction_notes) if current else [],
+        "author": doc.author or None,
         "file": {
             "name": current.original_name,
             "size": current.size,
@@ -60,6 +64,11 @@ def document_json(doc: Document) -> dict[str, Any]:
         "updated_at": doc.updated_at.isoformat() + "Z",
         "url": external_url("documents.detail", document_id=doc.id),
         "download_url": external_url("api.document_file", document_id=doc.id),
+        "thumbnail_url": (
+            external_url("documents.thumbnail", document_id=doc.id)
+            if current and current.thumbnail_path
+            else None
+        ),
     }
 
 

@@ -1,0 +1,91 @@
+"""Preview images of a document's current file: a thumbnail and page images for the viewer.
+
+Made in the worker after the document is searchable (a preview never delays finding it),
+rendered in the isolated child process like extraction, and kept in the file store,
+content-addressed, so identical images are stored once. The routes that serve them check
+visibility exactly as the download does.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from kennisnet.core.extensions import db
+from kennisnet.core.storage import FileStore, file_store
+from kennisnet.documents.models import Document, DocumentFile
+from kennisnet.extraction import ExtractionFailed, Rendered, render, render_isolated
+
+log = logging.getLogger(__name__)
+
+
+def make_previews(document_id: int) -> bool:
+    """Render and store the previews of the document's current file; True when it has some.
+
+    A file that cannot be rendered keeps no previews; the document itself is unaffected.
+    """
+    document = db.session.get(Document, document_id)
+    if document is None or document.file is None:
+        return False
+    current = document.file
+    store = file_store()
+    path = store.path(current.stored_path)
+    if not path.is_file():
+        return False
+    try:
+        rendered = _render(path, current.kind)
+    except ExtractionFailed as exc:
+        log.info("no previews for document %s: %s", document_id, exc.code)
+        rendered = Rendered(None, ())
+    old = [current.thumbnail_path, *current.page_paths]
+    current.thumbnail_path = _put(store, rendered.thumbnail) if rendered.thumbnail else None
+    current.page_paths = [_put(store, page) for page in rendered.pages]
+    db.session.commit()
+    kept = {current.thumbnail_path, *current.page_paths}
+    for relative in old:
+        if relative and relative not in kept:
+            forget_preview(store, relative)
+    return current.thumbnail_path is not None
+
+
+def _render(path: Path, kind: str) -> Rendered:
+    config = current_app.config
+    pages = config["PREVIEW_PAGES"]
+    if not config["EXTRACTION_ISOLATED"]:
+        return render(path, kind, max_pages=pages)
+    return render_isolated(
+        path,
+        kind,
+        max_pages=pages,
+        timeout=config["EXTRACTION_TIMEOUT"],
+        memory_mb=config["EXTRACTION_MEMORY_MB"],
+    )
+
+
+def _put(store: FileStore, data: bytes) -> str:
+    return store.put(io.BytesIO(data)).relative_path
+
+
+def preview_paths() -> set[str]:
+    """Every preview image some file version shows (identical images are stored once)."""
+    paths: set[str] = set()
+    for thumbnail, pages in db.session.execute(
+        select(DocumentFile.thumbnail_path, DocumentFile.page_paths)
+    ):
+        if thumbnail:
+            paths.add(thumbnail)
+        paths.update(pages or ())
+    return paths
+
+
+def preview_in_use(relative_path: str) -> bool:
+    return relative_path in preview_paths()
+
+
+def forget_preview(store: FileStore, relative_path: str) -> None:
+    if not preview_in_use(relative_path):
+        store.remove(relative_path)
