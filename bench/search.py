@@ -54,7 +54,7 @@ sys.path.insert(0, str(ROOT))
 
 from kennisnet.search import IndexedDocument, SearchQuery, Viewer  # noqa: E402
 from kennisnet.search.sqlite_backend import SqliteBackend  # noqa: E402
-from kennisnet.search.whoosh_backend import WhooshBackend  # noqa: E402
+from kennisnet.search.whoosh import WhooshBackend  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 ENGINES = ("kennisnet", "kennisnet-whoosh", "whoosh-plain", "fts5")
@@ -285,7 +285,7 @@ class KennisnetWhooshEngine:
         if mode == "full":
             query = SearchQuery(text=text, viewer=MEMBER, per_page=10)
             return len(self.backend.search(query).hits)
-        from kennisnet.search import whoosh_backend as wb
+        from kennisnet.search.whoosh import backend as wb
 
         backend = self.backend
         query = SearchQuery(text=text, viewer=MEMBER, per_page=10)
@@ -545,7 +545,7 @@ def profile_full_path(engine: KennisnetEngine, queries: list[str], top: int) -> 
 def source_versions() -> str:
     """Hashes of the search modules measured: the backend changes often, the figures with it."""
     parts = []
-    names = ("sqlite_backend.py", "terms.py", "snippets.py", "whoosh_backend.py", "analysis.py")
+    names = ("sqlite_backend.py", "snippets.py", "whoosh/backend.py", "analysis.py")
     for name in names:
         digest = hashlib.sha256((ROOT / "kennisnet" / "search" / name).read_bytes()).hexdigest()
         parts.append(f"{name} {digest[:12]}")

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import current_app
 
+from kennisnet.search.analysis import explain
 from kennisnet.search.base import (
     ANONYMOUS,
     FACETS,
@@ -40,6 +41,7 @@ __all__ = [
     "SearchResults",
     "Viewer",
     "backend",
+    "explain",
     "field_value_slug",
     "make_search_backend",
 ]
@@ -56,7 +58,7 @@ def make_search_backend(config: Mapping[str, Any]) -> SearchBackend:
     """
     name = config.get("SEARCH_BACKEND") or "sqlite"
     if name == "whoosh":
-        from kennisnet.search.whoosh_backend import WhooshBackend
+        from kennisnet.search.whoosh import WhooshBackend
 
         return WhooshBackend(config["INDEX_DIR"])
     if name == "sqlite":

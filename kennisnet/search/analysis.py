@@ -1,65 +1,56 @@
-"""The Dutch analysis chain: how text becomes index terms, the same way for documents and queries.
+"""The Dutch analysis: how text becomes index terms, the same way for every engine and query.
 
-Chain: ``DutchTokenizer`` (words of the original text, each NFC-normalised) -> ``FoldFilter``
-(case and diacritics) -> ``DutchStopFilter`` -> ``DutchCompoundFilter`` (a compound, then its
-parts at the same position: ``compounds.split``) -> ``DutchStemFilter`` (Snowball 3 Dutch plus
-an override table; a compound is stemmed on its last part, so "jaarverslagen" and
-"jaarverslag" meet). New filters slot in after the stop filter (it renumbers positions) and
-before the stem filter (so parts get the overrides too). ``exact_analyzer`` is the same chain
-without compounds and stemming, for fields that rank exact forms and match prefixes.
+One word at a time: ``TOKEN_PATTERN`` finds the words of the original text; each is normalised
+(NFC, one apostrophe), folded (case, diacritics), dropped when it is a stop word, and turned into
+its terms (``word_terms``): the exact form, the index term of the whole word (``stem``) and, for a
+compound, the terms of its parts (``compounds.split``), the last part carrying the inflection.
+SQLite FTS5 indexes these terms as given, the Whoosh analyzers (``search.whoosh.analyzers``) wrap
+the same functions, and the highlighter, spelling and autocomplete call them too, so a query and
+a document always meet on the same terms.
 
 What must stay true:
 
-- Whoosh pickles the schema, analyzers included, into the index. Every class here is
-  module-level, its pickled state is a few settings, and word lists, the stemmer and caches are
-  looked up or rebuilt at run time. The module path and the class names are therefore part of the
-  on-disk format: renaming them makes existing indexes unopenable.
-- Any change in the terms produced (tables, pattern, rules, a stemmer upgrade) needs
-  ``ANALYSIS_VERSION`` bumped: the backend records it and rebuilds the index when it differs.
-- Every filter gives the same result in ``mode="index"`` and ``mode="query"``: query terms must
-  meet index terms, and Whoosh's highlighter re-analyses stored text in query mode. A filter that
-  should act in one mode only (a later query-time synonym filter) checks ``t.mode`` itself.
-- Whoosh reuses one mutable ``Token`` for a whole stream: a filter reads ``t.text`` before it
-  yields, and one that emits extra tokens yields copies (``t.copy()``).
+- No engine is imported here; everything is a plain function of one word, cached per word.
+- Any change in the terms produced (tables, pattern, rules, a stemmer upgrade, a word list)
+  needs ``ANALYSIS_VERSION`` bumped: the backends record it and rebuild the index when it
+  differs. A test pins the output per version so the bump cannot be forgotten.
 - Character offsets point into the text as given (stored text is often NFD from PDFs), so
-  highlighting wraps whole words; normalisation therefore happens per token, not on the input.
-  Compound parts carry the compound's offsets, so a match on a part marks the whole word.
-- A compound's own term always comes first and its parts follow at its position, so a document
-  with the exact compound matches more terms than one with the parts as separate words. Whoosh's
-  stock phrase node reads every token as the next word: a query parser must keep the first token
-  per position for phrases (``StackedPhrasePlugin`` in the tests), or phrases with compounds
-  find nothing.
+  normalisation happens per word, never on the input; highlighting slices the original.
+- A compound's own term comes first and its parts follow, so a document with the exact compound
+  matches more terms than one with the parts as separate words.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
 import snowballstemmer
-from whoosh.analysis import Analyzer, Filter, Token, Tokenizer
 
 from kennisnet.search import compounds
 
 __all__ = [
     "ANALYSIS_VERSION",
     "DUTCH_STOP_WORDS",
+    "MAX_TOKEN_LENGTH",
+    "PART_WEIGHT",
     "STEM_OVERRIDES",
-    "DutchCompoundFilter",
-    "DutchStemFilter",
-    "DutchStopFilter",
-    "DutchTokenizer",
-    "FoldFilter",
-    "dutch_analyzer",
-    "exact_analyzer",
+    "TOKEN_PATTERN",
+    "WordTerms",
+    "analyse",
+    "explain",
     "fold",
     "normalise",
+    "pieces",
     "rejoin_hyphenated",
     "stem",
+    "word_terms",
+    "words",
 ]
 
 ANALYSIS_VERSION: int = 2
@@ -67,6 +58,9 @@ ANALYSIS_VERSION: int = 2
 # Tokens longer than this are not words (base64, hashes, glued table cells); the longest Dutch
 # compounds in the corpus ("gegevensbeschermingseffectbeoordeling") are under 40 characters.
 MAX_TOKEN_LENGTH = 64
+# A compound part counts this much of a word in ranking (a text about "coöperaties" ranks above
+# one that mentions a "wijkcoöperatie").
+PART_WEIGHT = 0.5
 
 # Combining marks (NFD text from PDFs), the soft hyphen and zero-width characters can sit inside
 # a word; Python's \w matches none of them, so without this "coo\u0308peratie" would split.
@@ -117,8 +111,6 @@ DUTCH_STOP_WORDS: frozenset[str] = frozenset(_STOP_WORDS_TEXT.split())
 # "ge-" as if it were a participle prefix ("gemeente" -> "meen" = "menen", "mening"), lengthens
 # the vowel of plurals whose singular is short ("dagen" -> "daag" != "dag") and misses a few
 # irregular plurals. Targets are lemmas, and each target stems to itself (a test checks it).
-# Compounds ("jaarverslagen", "gemeenteraad") are left to the compound splitter, whose parts
-# come through this table.
 STEM_OVERRIDES: MappingProxyType[str, str] = MappingProxyType(
     {
         # ge- is part of the root: keep it, or the word meets an unrelated one.
@@ -181,8 +173,8 @@ def rejoin_hyphenated(text: str) -> str:
 
     A capital after the break means a real hyphenated compound ("Oost-Gelderland"); with a
     lower-case letter a compound such as "notificatie-app" is joined too, which costs less
-    for search than splitting every hyphenated word in two. Both backends apply it to a
-    document's text before analysis (PDF extraction already did, text files had not).
+    for search than splitting every hyphenated word in two. Applied once, when the indexed
+    document is built: the backends index the text they are given.
     """
     return _HYPHEN_BREAK.sub(lambda m: "" if m.group(1).islower() else m.group(0), text)
 
@@ -224,7 +216,16 @@ def _new_stemmer() -> Any:
     return snowballstemmer.stemmer("dutch")
 
 
-def _stem_folded(word: str, stemmer: Any) -> str:
+def _is_stemmable(word: str) -> bool:
+    # Numbers ("2.1", "1.000") and mixed tokens ("covid19") are kept as they are.
+    return word.replace("'", "").isalpha()
+
+
+@lru_cache(maxsize=200_000)
+def _term(word: str) -> str:
+    """The index term of one folded simple word (no compound splitting)."""
+    if not _is_stemmable(word):
+        return word
     override = STEM_OVERRIDES.get(word)
     if override is not None:
         return override
@@ -232,259 +233,131 @@ def _stem_folded(word: str, stemmer: Any) -> str:
         if word.endswith(suffix) and len(word) > len(suffix) + 1:
             word = word[: -len(suffix)] + replacement
             break
-    return stemmer.stemWord(word)
-
-
-def _is_stemmable(word: str) -> bool:
-    # Numbers ("2.1", "1.000") and mixed tokens ("covid19") are kept as they are.
-    return word.replace("'", "").isalpha()
-
-
-def stem(word: str) -> str:
-    """The index term for one word, as the analyzer makes it (uncached, stop words kept).
-
-    For code that has to predict terms without running the chain, e.g. relevance tests. For a
-    compound this is the compound's own term; its parts are further terms (``compounds.split``).
-    """
-    folded = fold(normalise(word))
-    if not _is_stemmable(folded):
-        return folded
-    spans = compounds.split(folded)
-    head = spans[-1][0] if spans else 0
-    return folded[:head] + _stem_folded(folded[head:], _new_stemmer())
-
-
-class DutchTokenizer(Tokenizer):
-    """Finds words in the original text and normalises each one.
-
-    Matching the original rather than a normalised copy keeps ``startchar``/``endchar`` valid
-    for the stored text, which highlighting slices.
-    """
-
-    def __call__(
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs: Any,
-    ) -> Iterator[Token]:
-        if not isinstance(value, str):
-            raise TypeError(f"{value!r} is not text")
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            # Wildcard and range queries ask for the value as one term.
-            t.text = normalise(value)
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = t.text
-            if positions:
-                t.pos = start_pos
-            if chars:
-                t.startchar = start_char
-                t.endchar = start_char + len(value)
-            yield t
-            return
-        for pos, match in enumerate(TOKEN_PATTERN.finditer(value)):
-            t.text = normalise(match.group())
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = t.text
-            if positions:
-                t.pos = start_pos + pos
-            if chars:
-                t.startchar = start_char + match.start()
-                t.endchar = start_char + match.end()
-            yield t
-
-
-class FoldFilter(Filter):
-    """Lower case and diacritics folded, via ``fold``; offsets untouched."""
-
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        for t in tokens:
-            t.text = fold(t.text)
-            yield t
-
-
-class DutchStopFilter(Filter):
-    """Drops ``DUTCH_STOP_WORDS`` and over-long tokens, like Whoosh's ``StopFilter``.
-
-    The list is read from the module at run time, not pickled into the index. Positions are
-    renumbered so a phrase query matches across removed words ("vergadering van de leden" as
-    "vergadering leden"); with ``removestops=False`` (the highlighter) stop words stay in the
-    stream marked ``stopped``. Single characters are kept: "artikel 5", "bijlage B".
-    """
-
-    def __init__(self, renumber: bool = True) -> None:
-        self.renumber = renumber
-
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        renumber = self.renumber
-        pos = None
-        for t in tokens:
-            text = t.text
-            if text and len(text) <= MAX_TOKEN_LENGTH and text not in DUTCH_STOP_WORDS:
-                if renumber and t.positions:
-                    if pos is None:
-                        pos = t.pos
-                    else:
-                        pos += 1
-                        t.pos = pos
-                t.stopped = False
-                yield t
-            elif not t.removestops:
-                t.stopped = True
-                yield t
-
-
-class DutchCompoundFilter(Filter):
-    """After each compound, its parts: "buurtnetwerken" -> "buurtnetwerken", "buurt", "netwerken".
-
-    Parts share the compound's position and offsets, and count ``PART_WEIGHT`` of a word in the
-    index, so "coöperatie" ranks a text about coöperaties above one that mentions a
-    "wijkcoöperatie". A part that is a compound itself is split
-    too ("gegevensbescherming"), and with three or more parts the runs of adjacent parts come as
-    well ("effectbeoordeling"), so a query for any sub-compound meets the long word. Every token
-    leaves with ``compound_head``, where its last part starts (0 for a plain word), which the stem
-    filter needs. The word list is loaded on first use by ``compounds``, never held here.
-    """
-
-    is_morph = True  # Whoosh skips this filter for no_morph=True (spelling suggestions).
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        for t in tokens:
-            t.compound_head = 0
-            text = t.text
-            if t.stopped or len(text) < _MIN_COMPOUND:
-                yield t
-                continue
-            pieces = _pieces(text)
-            if not pieces:
-                yield t
-                continue
-            # Copies first: the stem filter rewrites t in place once it is yielded.
-            extra = []
-            for piece, head in pieces[1:]:
-                token = t.copy()
-                token.text = piece
-                token.compound_head = head
-                token.boost = t.boost * PART_WEIGHT
-                extra.append(token)
-            t.compound_head = pieces[0][1]
-            yield t
-            yield from extra
+    return _new_stemmer().stemWord(word)
 
 
 _MIN_COMPOUND = 2 * compounds.MIN_PART
-# Whoosh sums token boosts into a term's weight in a document (its term frequency for BM25).
-PART_WEIGHT = 0.5
 
 
 @lru_cache(maxsize=50_000)
-def _pieces(word: str) -> tuple[tuple[str, int], ...]:
+def pieces(word: str) -> tuple[tuple[str, int], ...]:
     """The compound, its sub-compounds and parts, each with where its last part starts.
 
-    Empty for a word that is not split. Cached: documents repeat their compounds.
+    Empty for a word that is not split. A part that is a compound itself is split too
+    ("gegevensbescherming"), and with three or more parts the runs of adjacent parts come as
+    well ("effectbeoordeling"), so a query for any sub-compound meets the long word.
     """
+    if len(word) < _MIN_COMPOUND:
+        return ()
     spans = compounds.split(word)
     if not spans:
         return ()
-    pieces = [(word, spans[-1][0])]
+    found = [(word, spans[-1][0])]
     if len(spans) > 2:
         for i, (start, _) in enumerate(spans):
             for j in range(i + 1, len(spans)):
                 if (i, j) != (0, len(spans) - 1):
-                    pieces.append((word[start : spans[j][1]], spans[j][0] - start))
+                    found.append((word[start : spans[j][1]], spans[j][0] - start))
     for start, end in spans:
-        inner = _pieces(word[start:end])
-        pieces.extend(inner or [(word[start:end], 0)])
-    return tuple(pieces)
+        inner = pieces(word[start:end])
+        found.extend(inner or [(word[start:end], 0)])
+    return tuple(found)
 
 
-class DutchStemFilter(Filter):
-    """Snowball 3 Dutch stemming with ``STEM_OVERRIDES``, behind a bounded cache.
+def _piece_term(piece: str, head: int) -> str:
+    # A compound keeps its modifiers as written and takes the term of its last part, so
+    # "jaarverslagen" and "jaarverslag" meet.
+    return piece[:head] + _term(piece[head:])
 
-    The pure-Python stemmer costs ~45 µs a word and documents repeat their words, so stems are
-    cached per analyzer. The cache is dropped when pickled and emptied when full (a clear is
-    atomic, so threads sharing the analyzer need no lock).
+
+@dataclass(frozen=True, slots=True)
+class WordTerms:
+    """The terms of one word: ``exact`` is folded, ``stem`` its index term; for a compound,
+    ``parts`` are the terms of its sub-compounds and parts, ``leaves`` the smallest of those."""
+
+    exact: str
+    stem: str
+    parts: tuple[str, ...] = ()
+    leaves: tuple[str, ...] = ()
+
+    def terms(self) -> tuple[str, ...]:
+        return (self.exact, self.stem, *self.parts)
+
+
+@lru_cache(maxsize=200_000)
+def word_terms(token: str) -> WordTerms | None:
+    """Terms of one token as ``TOKEN_PATTERN`` finds it; None for a stop word or junk."""
+    folded = fold(normalise(token))
+    if not folded or len(folded) > MAX_TOKEN_LENGTH or folded in DUTCH_STOP_WORDS:
+        return None
+    found = pieces(folded) if _is_stemmable(folded) else ()
+    if not found:
+        return WordTerms(folded, _term(folded))
+    whole = _piece_term(*found[0])
+    termed = dict.fromkeys(_piece_term(piece, head) for piece, head in found[1:])
+    parts = tuple(p for p in termed if p != whole)
+    # Sub-compounds of long words are left out of a query: the leaves carry the meaning.
+    leaves = tuple(p for p in parts if not any(q != p and q in p for q in parts)) or parts
+    return WordTerms(folded, whole, parts, leaves)
+
+
+def stem(word: str) -> str:
+    """The index term of one word (stop words included), as every engine indexes it.
+
+    For code that has to predict terms, e.g. theme suggestions or relevance tests. For a
+    compound this is the compound's own term; its parts are further terms (``word_terms``).
     """
-
-    is_morph = True  # Whoosh skips this filter for no_morph=True (spelling suggestions).
-
-    def __init__(self, cache_size: int = 50_000) -> None:
-        self.cache_size = cache_size
-        self._cache: dict[str, str] = {}
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {"cache_size": self.cache_size}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.cache_size = state["cache_size"]
-        self._cache = {}
-
-    def __eq__(self, other: object) -> bool:
-        # The cache size changes speed, not terms, and Whoosh compares analyzers by terms.
-        return type(other) is type(self)
-
-    def __repr__(self) -> str:
-        # Whoosh's default repr lists __dict__, which would print the whole cache.
-        return f"{type(self).__name__}(cache_size={self.cache_size})"
-
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        cache = self._cache
-        cache_size = self.cache_size
-        stemmer = None
-        for t in tokens:
-            if not t.stopped:
-                text = t.text
-                # A compound keeps its modifiers as written and stems its last part.
-                head = getattr(t, "compound_head", 0)
-                if head:
-                    modifiers, text = text[:head], text[head:]
-                else:
-                    modifiers = ""
-                stemmed = cache.get(text)
-                if stemmed is None:
-                    if _is_stemmable(text):
-                        if stemmer is None:
-                            stemmer = _new_stemmer()
-                        stemmed = _stem_folded(text, stemmer)
-                    else:
-                        stemmed = text
-                    if len(cache) >= cache_size:
-                        cache.clear()
-                    cache[text] = stemmed
-                t.text = modifiers + stemmed
-            yield t
+    folded = fold(normalise(word))
+    if not _is_stemmable(folded):
+        return folded
+    found = pieces(folded)
+    return _piece_term(*found[0]) if found else _term(folded)
 
 
-def dutch_analyzer() -> Analyzer:
-    """The analyzer for every Dutch text field; see the module docstring for the chain."""
-    return (
-        DutchTokenizer()
-        | FoldFilter()
-        | DutchStopFilter()
-        | DutchCompoundFilter()
-        | DutchStemFilter()
-    )
+def words(text: str) -> list[WordTerms]:
+    """The analysed words of ``text`` in order, stop words left out."""
+    out = []
+    for match in TOKEN_PATTERN.finditer(text or ""):
+        terms = word_terms(match.group())
+        if terms is not None:
+            out.append(terms)
+    return out
 
 
-def exact_analyzer() -> Analyzer:
-    """Words as written, folded, stop words out: no compound parts, no stemming.
+def analyse(texts: Iterable[str]) -> tuple[str, str, str]:
+    """Stems, exact forms and compound parts of ``texts``, each as space-separated terms.
 
-    For an unstemmed companion field: exact forms rank above mere stem matches, and prefix
-    queries ("coöp*") expand over real words rather than stems. Its terms are exactly the
-    folded words, so ``fold(normalise(word))`` predicts them.
+    Stems and exact forms keep the word order (phrases match on them, stop words removed so
+    "vergadering van de leden" is the phrase "vergadering leden"); parts are a bag.
     """
-    return DutchTokenizer() | FoldFilter() | DutchStopFilter()
+    stems: list[str] = []
+    exact: list[str] = []
+    parts: list[str] = []
+    for text in texts:
+        for terms in words(text):
+            stems.append(terms.stem)
+            exact.append(terms.exact)
+            parts.extend(terms.parts)
+    return " ".join(stems), " ".join(exact), " ".join(parts)
+
+
+def explain(text: str) -> list[dict[str, Any]]:
+    """Each word of ``text`` in order with what search makes of it.
+
+    ``{"word": "belangrijke", "term": "belangrijk", "exact": "belangrijke", "parts": []}``;
+    ``term`` is None for a stop word (it is not indexed), ``parts`` holds a compound's part
+    terms. For curators asking why a word does or does not match.
+    """
+    out: list[dict[str, Any]] = []
+    for match in TOKEN_PATTERN.finditer(text or ""):
+        word = match.group()
+        terms = word_terms(word)
+        out.append(
+            {
+                "word": normalise(word),
+                "term": terms.stem if terms else None,
+                "exact": terms.exact if terms else fold(normalise(word)),
+                "parts": list(terms.parts) if terms else [],
+            }
+        )
+    return out

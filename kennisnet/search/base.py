@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Literal, Protocol
 
 from slugify import slugify
@@ -135,3 +136,17 @@ class SearchBackend(Protocol):
     def more_like(self, doc_id: int, viewer: Viewer, limit: int = 5) -> list[int]: ...
 
     def complete(self, prefix: str, viewer: Viewer, limit: int = 8) -> Completions: ...
+
+    def schema_version(self) -> str | None:
+        """The schema version of the index on disk; None when there is no index yet."""
+        ...
+
+    def needs_rebuild(self) -> bool:
+        """True when the index is missing, unreadable or written with another schema version."""
+        ...
+
+    def snapshot(self, dest: Path) -> str | None:
+        """Copy the live index into the directory ``dest`` (``CURRENT`` plus the generation's
+        folder) under the index write lock, consistent for a backup; returns its schema
+        version, or None (nothing copied) when there is no index."""
+        ...

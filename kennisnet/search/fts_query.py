@@ -6,9 +6,9 @@ text a member types is ever FTS5 syntax. See ``sqlite_backend`` for the columns'
 
 from __future__ import annotations
 
+from kennisnet.search.analysis import WordTerms, words
 from kennisnet.search.base import SearchQuery, Viewer, filter_target
 from kennisnet.search.querylang import Node, Not, Phrase, Word
-from kennisnet.search.terms import WordTerms, words
 
 __all__ = [
     "COLUMNS",

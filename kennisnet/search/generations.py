@@ -14,7 +14,7 @@ import json
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -91,6 +91,30 @@ class Generations:
         for stale in self.directory.glob("gen-*"):
             if stale.name != generation:
                 shutil.rmtree(stale, ignore_errors=True)
+
+    def snapshot(self, dest: Path, prepare: Callable[[Path], None] | None = None) -> str | None:
+        """Copy the live generation into ``dest`` under the write lock; its schema version.
+
+        Layout: ``dest/CURRENT`` names the generation, ``dest/<generation>/`` holds its files,
+        the same layout as the index directory, so restoring is unpacking. ``prepare`` runs on
+        the generation's folder first, still under the lock (SQLite folds its write-ahead log
+        into the main file there). SQLite's ``-shm`` files describe a live process's view,
+        not data, and are left out. None, and nothing written, when there is no index.
+        """
+        with self.write_lock():
+            generation = self.current()
+            if generation is None or not self.path(generation).is_dir():
+                return None
+            source = self.path(generation)
+            if prepare is not None:
+                prepare(source)
+            target = Path(dest) / generation
+            target.mkdir(parents=True, exist_ok=True)
+            for path in sorted(source.iterdir()):
+                if path.is_file() and not path.name.endswith("-shm"):
+                    shutil.copy2(path, target / path.name)
+            (Path(dest) / "CURRENT").write_text(generation)
+            return self.version(generation)
 
     @contextmanager
     def write_lock(self) -> Iterator[None]:

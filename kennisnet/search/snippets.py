@@ -1,6 +1,6 @@
 """Snippets: a short piece of a document's own text with the matched words in ``<mark>``.
 
-Words are compared by their terms (``terms.word_terms``, cached per word), so a snippet marks
+Words are compared by their terms (``analysis.word_terms``, cached per word), so a snippet marks
 every form the search matched: "mantelzorgers" for "mantelzorg", "buurtnetwerken" for
 "netwerk". Only the documents on the page shown are read, and each only until enough matches
 are found, so long documents cost no more than short ones.
@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import html
 
-from kennisnet.search.analysis import TOKEN_PATTERN
-from kennisnet.search.terms import word_terms
+from kennisnet.search.analysis import TOKEN_PATTERN, word_terms
 
 __all__ = ["SNIPPET_CHARS", "plain_snippet", "snippet"]
 

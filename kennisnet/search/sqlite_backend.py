@@ -4,7 +4,7 @@ Each generation (see ``generations``) is one SQLite file, ``search.sqlite``, apa
 application database: it can be rebuilt from that database at any time, and works the same
 whether the application runs on SQLite or PostgreSQL.
 
-Text is analysed before it reaches FTS5 (``terms``): FTS5 only splits the space-separated terms
+Text is analysed before it reaches FTS5 (``analysis``): FTS5 only splits the space-separated terms
 we hand it. The ``fts`` table has one column per role:
 
 - ``title``, ``summary``, ``body``, ``meta`` (theme, type and organisation names, field values):
@@ -34,7 +34,7 @@ import weakref
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -45,9 +45,12 @@ from kennisnet.search import querylang, snippets
 from kennisnet.search.analysis import (
     ANALYSIS_VERSION,
     TOKEN_PATTERN,
+    WordTerms,
+    analyse,
     fold,
     normalise,
-    rejoin_hyphenated,
+    word_terms,
+    words,
 )
 from kennisnet.search.base import (
     Completions,
@@ -75,7 +78,6 @@ from kennisnet.search.fts_query import (
 )
 from kennisnet.search.generations import Generations
 from kennisnet.search.querylang import Node
-from kennisnet.search.terms import WordTerms, analyse, word_terms, words
 
 log = logging.getLogger(__name__)
 
@@ -128,8 +130,6 @@ class _Row:
 
 
 def _row(doc: IndexedDocument) -> _Row:
-    # Stored as analysed, so snippets mark "vrijwilligers" broken at a line end too.
-    doc = replace(doc, summary=rejoin_hyphenated(doc.summary), body=rejoin_hyphenated(doc.body))
     meta_text = [*doc.theme_names, doc.type_name, doc.organisation_name]
     meta_text += [value for _key, value in doc.fields]
     title, title_exact, title_parts = analyse([doc.title])
@@ -141,6 +141,15 @@ def _row(doc: IndexedDocument) -> _Row:
     tags = " ".join([tag("vis", doc.visibility), *(tag(f, v) for f, v in values)])
     columns = (title, summary, body, meta, parts, title_exact, summary_exact, body_exact, tags)
     return _Row(doc, columns, values)
+
+
+def _checkpoint(generation: Path) -> None:
+    """Fold the write-ahead log into the file, so copying the file copies everything."""
+    conn = _connect(generation / DB_NAME)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
 
 
 def _connect(path: Path, create: bool = False) -> sqlite3.Connection:
@@ -174,19 +183,8 @@ class SqliteBackend:
     def schema_version(self) -> str | None:
         return self.generations.version()
 
-    def _write_lock(self):  # type: ignore[no-untyped-def]  # backup holds it while copying
-        return self.generations.write_lock()
-
-    def checkpoint(self) -> None:
-        """Fold the write-ahead log into the file, so copying the file copies everything."""
-        generation = self.generations.current()
-        if generation is None:
-            return
-        conn = _connect(self._db(generation))
-        try:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            conn.close()
+    def snapshot(self, dest: Path) -> str | None:
+        return self.generations.snapshot(dest, prepare=_checkpoint)
 
     def needs_rebuild(self) -> bool:
         """True when the index is missing, unreadable or built with another schema."""

@@ -20,8 +20,9 @@ import pytest
 
 from kennisnet.extraction import detect_kind_path, extract
 from kennisnet.search import IndexedDocument, SearchQuery, Viewer
+from kennisnet.search.analysis import rejoin_hyphenated
 from kennisnet.search.sqlite_backend import SqliteBackend
-from kennisnet.search.whoosh_backend import WhooshBackend
+from kennisnet.search.whoosh import WhooshBackend
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parents[2] / "shared" / "corpus"
@@ -111,7 +112,7 @@ def indexed(doc_id: int, doc: Judged) -> IndexedDocument:
         id=doc_id,
         title=doc.title,
         summary="",
-        body=doc.text,
+        body=rejoin_hyphenated(doc.text),  # as the indexing module builds every document
         themes=(),
         theme_names=(),
         type="overig",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from kennisnet.search.analysis import words
 from kennisnet.search.snippets import MAX_CHARS, SNIPPET_CHARS, plain_snippet, snippet
-from kennisnet.search.terms import words
 
 
 def query_terms(text: str) -> frozenset[str]:

@@ -17,7 +17,7 @@ from kennisnet.curation import synonyms
 from kennisnet.search import IndexedDocument, SearchBackend, SearchQuery, Viewer, querylang
 from kennisnet.search.fts_query import COLUMNS, compile_query
 from kennisnet.search.sqlite_backend import SqliteBackend
-from kennisnet.search.whoosh_backend import WhooshBackend
+from kennisnet.search.whoosh import WhooshBackend
 from tests.factories import make_document, make_user
 
 # Query syntax characters, Dutch letters with diacritics, and anything else Unicode has.

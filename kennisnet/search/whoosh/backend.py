@@ -1,4 +1,4 @@
-"""The Whoosh backend (``KENNISNET_SEARCH_BACKEND=whoosh``): the only module that imports whoosh.
+"""The Whoosh backend (``KENNISNET_SEARCH_BACKEND=whoosh``); this package alone imports whoosh.
 
 Each generation (see ``generations``) is one Whoosh index; rebuilds build a new one aside and
 swap it in, and every write takes the generations' write lock.
@@ -13,7 +13,6 @@ import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -25,16 +24,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.searching import Searcher
 
 from kennisnet.search import querylang
-from kennisnet.search.analysis import (
-    ANALYSIS_VERSION,
-    TOKEN_PATTERN,
-    dutch_analyzer,
-    exact_analyzer,
-    fold,
-    normalise,
-    rejoin_hyphenated,
-    stem,
-)
+from kennisnet.search.analysis import ANALYSIS_VERSION, TOKEN_PATTERN, fold, normalise, stem
 from kennisnet.search.base import (
     FACETS,
     FIELD_PREFIX,
@@ -49,13 +39,16 @@ from kennisnet.search.base import (
     page_window,
 )
 from kennisnet.search.generations import Generations
+from kennisnet.search.whoosh.analyzers import dutch_analyzer, exact_analyzer
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # Bump when the schema or the analysis changes: a different version means "rebuild".
 # 2: unstemmed companion fields (title_exact, body_exact). 4: line-end hyphens rejoined.
-SCHEMA_VERSION = f"4.{ANALYSIS_VERSION}"
+# 5: analyzers moved to search.whoosh.analyzers (pickled by module path); hyphens are rejoined
+# before the backend sees the text.
+SCHEMA_VERSION = f"5.{ANALYSIS_VERSION}"
 INDEX_NAME = "kennisnet"
 SNIPPET_CHARS = 240
 TEXT_FIELDS = (
@@ -188,8 +181,8 @@ class WhooshBackend:
     def schema_version(self) -> str | None:
         return self.generations.version()
 
-    def _write_lock(self):  # type: ignore[no-untyped-def]  # backup holds it while copying
-        return self.generations.write_lock()
+    def snapshot(self, dest: Path) -> str | None:
+        return self.generations.snapshot(dest)
 
     def needs_rebuild(self) -> bool:
         """True when the index is missing, unreadable or built with another schema."""
@@ -214,7 +207,7 @@ class WhooshBackend:
     def _open_current(self) -> tuple[index.FileIndex, str]:
         generation = self._read_current()
         if generation is None:
-            with self._write_lock():
+            with self.generations.write_lock():
                 generation = self._read_current()
                 if generation is None:
                     generation = self._new_generation()
@@ -268,7 +261,7 @@ class WhooshBackend:
         docs = list(docs)
         if not docs:
             return
-        with self._write_lock():
+        with self.generations.write_lock():
             ix = self._open()
             writer = ix.writer(timeout=60, delay=0.1, compound=False)
             try:
@@ -283,7 +276,7 @@ class WhooshBackend:
         ids = list(ids)
         if not ids:
             return
-        with self._write_lock():
+        with self.generations.write_lock():
             writer = self._open().writer(timeout=60, delay=0.1, compound=False)
             try:
                 for doc_id in ids:
@@ -299,7 +292,7 @@ class WhooshBackend:
         Holding the write lock for the whole rebuild means no update can land in the old
         generation and be lost by the swap; searches meanwhile read the old generation.
         """
-        with self._write_lock():
+        with self.generations.write_lock():
             generation = self._new_generation()
             path = self.generations.path(generation)
             ix = index.open_dir(str(path), indexname=INDEX_NAME)
@@ -650,7 +643,6 @@ def _filter_field(name: str, values: tuple[str, ...]) -> tuple[str, tuple[str, .
 
 
 def _fields(doc: IndexedDocument) -> dict[str, object]:
-    doc = replace(doc, summary=rejoin_hyphenated(doc.summary), body=rejoin_hyphenated(doc.body))
     return {
         "fields_text": " ".join(value for _key, value in doc.fields),
         "field_values": ",".join(f"{key}={field_value_slug(value)}" for key, value in doc.fields),

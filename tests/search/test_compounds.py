@@ -13,10 +13,11 @@ from whoosh import index
 from whoosh.fields import ID, TEXT, Schema
 
 from kennisnet.search import compounds
-from kennisnet.search.analysis import dutch_analyzer, fold
-from tests.test_analysis import make_parser
+from kennisnet.search.analysis import fold
+from kennisnet.search.whoosh.analyzers import dutch_analyzer
+from tests.search.test_analysis import make_parser
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "kennisnet" / "search" / "data"
 ANALYZER = dutch_analyzer()
 
@@ -117,10 +118,11 @@ def test_word_list_is_shipped_small_folded_and_attributed() -> None:
 def test_word_list_is_loaded_on_first_split_only() -> None:
     # The analyzer is imported with the app; the list costs ~0.1 s and only indexing needs it.
     code = (
-        "from kennisnet.search import analysis, compounds\n"
-        "analysis.dutch_analyzer()\n"
+        "from kennisnet.search import compounds\n"
+        "from kennisnet.search.whoosh import analyzers\n"
+        "analyzers.dutch_analyzer()\n"
         "assert compounds._lexicon is None\n"
-        "list(analysis.dutch_analyzer()('buurtnetwerken'))\n"
+        "list(analyzers.dutch_analyzer()('buurtnetwerken'))\n"
         "assert compounds._lexicon is not None\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)

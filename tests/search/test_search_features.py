@@ -12,10 +12,10 @@ from flask.testing import FlaskClient
 
 from kennisnet.search import SearchQuery, Viewer
 from kennisnet.search.analysis import stem
-from kennisnet.search.whoosh_backend import WhooshBackend
+from kennisnet.search.whoosh import WhooshBackend
 from tests.conftest import AuthActions, fetch
 from tests.factories import make_document, make_user
-from tests.test_search_backend import doc
+from tests.search.test_search_backend import doc
 
 FALLBACK_NOTE = "Geen documenten met alle woorden; hieronder documenten met een of meer van de"
 SECRET_WORD = "kwartelkoningsnest"

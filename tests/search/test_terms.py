@@ -1,4 +1,4 @@
-"""The per-word analysis (``search.terms``) gives exactly the Whoosh chain's terms."""
+"""The per-word analysis (``analysis.word_terms``) gives exactly the Whoosh chain's terms."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from kennisnet.search.analysis import dutch_analyzer, exact_analyzer
-from kennisnet.search.terms import WordTerms, analyse, word_terms, words
+from kennisnet.search.analysis import WordTerms, analyse, word_terms, words
+from kennisnet.search.whoosh.analyzers import dutch_analyzer, exact_analyzer
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
 TRICKY = [
     "Buurtnetwerken",
