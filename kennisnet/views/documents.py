@@ -162,7 +162,7 @@ def _page_image_path(doc: Document, page: int) -> str | None:
 def page_viewer(document_id: int, page: int) -> ResponseReturnValue:
     """One rendered page with links to the previous and next: no script, no PDF viewer."""
     doc = get_visible(document_id, current_user)
-    if _page_image_path(doc, page) is None:
+    if doc.file is None or _page_image_path(doc, page) is None:
         abort(404)
     return render_template(
         "documents/pages.html", doc=doc, page=page, pages=len(doc.file.page_paths)
