@@ -8,21 +8,88 @@ with KENNISNET_TASKS_IMMEDIATE the tasks run inline (Huey's immediate mode).
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import select
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Flask
 from huey import SqliteHuey
+from huey.storage import SqliteStorage
 
 from kennisnet.core.extensions import db
 from kennisnet.core.faults import fault_point
 
 log = logging.getLogger(__name__)
 
+WAIT_SECONDS = 1.0  # how long an idle worker waits for a wake-up before it looks again
+
+
+class WakeableSqliteStorage(SqliteStorage):
+    """Huey's SQLite queue, with idle workers woken at once instead of polling.
+
+    Huey's consumer backs off up to ten seconds between looks at an empty SQLite queue, so a new
+    upload could wait that long. Here an idle worker waits on a FIFO beside the database, and
+    every enqueue (from any process on this host) writes a byte to it. The queue in the database
+    stays the truth: a lost wake-up only costs ``WAIT_SECONDS``.
+    """
+
+    blocking = True  # the consumer then leaves the waiting to ``dequeue``
+
+    def __init__(self, name: str = "huey", filename: str = "huey.db", **kwargs: Any) -> None:
+        super().__init__(name, filename=filename, **kwargs)
+        self.fifo = f"{filename}.wake"
+        self._reader: int | None = None
+
+    def enqueue(self, data: bytes, priority: int | None = None) -> None:
+        super().enqueue(data, priority)
+        self._wake()
+
+    def dequeue(self) -> bytes | None:
+        data = super().dequeue()
+        if data is None and self._wait():
+            data = super().dequeue()
+        return data
+
+    def _ensure_fifo(self) -> None:
+        with contextlib.suppress(FileExistsError):
+            os.mkfifo(self.fifo, 0o600)
+
+    def _wake(self) -> None:
+        self._ensure_fifo()
+        try:
+            fd = os.open(self.fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError:  # ENXIO: no worker is listening; it looks at the queue when it starts
+            return
+        try:
+            with contextlib.suppress(BlockingIOError):  # a full pipe: the workers are awake
+                os.write(fd, b"!")
+        finally:
+            os.close(fd)
+
+    def _wait(self) -> bool:
+        """Wait until an enqueue wakes us or ``WAIT_SECONDS`` pass; True when woken."""
+        if self._reader is None:
+            self._ensure_fifo()
+            # Read-write, so the FIFO never reports end-of-file when no writer has it open.
+            self._reader = os.open(self.fifo, os.O_RDWR | os.O_NONBLOCK)
+        ready, _, _ = select.select([self._reader], [], [], WAIT_SECONDS)
+        if not ready:
+            return False
+        with contextlib.suppress(BlockingIOError):  # another worker thread drained it first
+            os.read(self._reader, 4096)
+        return True
+
+
+class KennisnetHuey(SqliteHuey):
+    storage_class = WakeableSqliteStorage
+
+
 # Created in immediate (in-memory) mode so that importing this module touches no file;
 # init_app() points it at the real storage under instance/.
-huey = SqliteHuey("kennisnet", immediate=True, results=False)
+huey = KennisnetHuey("kennisnet", immediate=True, results=False)
 _state: dict[str, Flask | None] = {"app": None}
 
 T = TypeVar("T")
