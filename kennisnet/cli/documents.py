@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import json
 import sys
 
 import click
 from flask.cli import with_appcontext
+from tqdm import tqdm
 from werkzeug.datastructures import MultiDict
 
 from kennisnet.cli.base import fail
@@ -60,11 +60,15 @@ def import_command(
         region=region,
     )
     files = collect_files(paths)
-    show_bar = sys.stderr.isatty() and not as_json
-    with click.progressbar(
-        files, label="Importeren", file=sys.stderr if show_bar else io.StringIO()
+    # Count, rate and time left in a terminal; nothing in pipes, CI and --json.
+    with tqdm(
+        total=len(files),
+        desc="Importeren",
+        unit=" bestanden",
+        file=sys.stderr,
+        disable=as_json or not sys.stderr.isatty(),
     ) as bar:
-        report = import_files(bar, meta)
+        report = import_files(files, meta, on_progress=lambda done: bar.update(done - bar.n))
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -68,6 +69,12 @@ def settings_from_env(env: Mapping[str, str]) -> dict[str, Any]:
         "OCR_MAX_PAGES": int(env.get("KENNISNET_OCR_MAX_PAGES") or 50),
         # Page images for the document page's viewer; the thumbnail is always made.
         "PREVIEW_PAGES": int(env.get("KENNISNET_PREVIEW_PAGES") or 30),
+        # Files read at once by the import and the worker (one per core by default).
+        "EXTRACTION_WORKERS": int(env.get("KENNISNET_EXTRACTION_WORKERS") or os.cpu_count() or 1),
+        # The import and the worker index in batches of this many documents, or of what is
+        # ready within this many milliseconds, whichever comes first.
+        "INDEX_BATCH_SIZE": int(env.get("KENNISNET_INDEX_BATCH_SIZE") or 100),
+        "INDEX_BATCH_MS": int(env.get("KENNISNET_INDEX_BATCH_MS") or 2000),
         "EXTRACTION_ISOLATED": _flag(env.get("KENNISNET_EXTRACTION_ISOLATED"), default=True),
         "INVITATION_DAYS": int(env.get("KENNISNET_INVITATION_DAYS") or 14),
         # Where the site is reached from outside: links in the CLI's JSON, mails and feeds.

@@ -5,17 +5,24 @@ The command line shows progress and prints the report; the work and the report a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flask import current_app
+
 from kennisnet.accounts.models import User
 from kennisnet.accounts.organisations import ensure_organisation
+from kennisnet.core import queue
 from kennisnet.core.errors import DomainError
+from kennisnet.core.extensions import db
+from kennisnet.core.faults import fault_point
+from kennisnet.documents import tasks
 from kennisnet.documents.metadata import Metadata
-from kennisnet.documents.previews import make_previews
-from kennisnet.documents.processing import process_document
+from kennisnet.documents.models import Document, Status
+from kennisnet.documents.processing import process_documents
 from kennisnet.documents.uploads import DuplicateUpload, ingest_document
 
 
@@ -55,25 +62,81 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def import_files(
-    files: Iterable[Path], meta: Metadata, uploader: User | None = None
+    files: Iterable[Path],
+    meta: Metadata,
+    uploader: User | None = None,
+    *,
+    on_progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Store, extract and index each file; when it returns, the documents are searchable.
+    """Store, extract and index the files in batches; when it returns, they are searchable.
 
-    A file that is refused or unreadable is reported and skipped; a file already stored is
-    reported as a duplicate of its document.
+    A batch is up to ``INDEX_BATCH_SIZE`` files, or what was stored within ``INDEX_BATCH_MS``:
+    its rows are committed together, its files read in parallel, and it is indexed with one
+    index write and one transaction. A file that is refused or unreadable is reported and
+    skipped. A file already stored is reported as a duplicate of its document, and processed
+    if a killed import left it unfinished, so running an import again finishes the job and
+    stores nothing twice. ``on_progress`` hears how many files have been handled.
     """
     if meta.organisation:
         ensure_organisation(meta.organisation, meta.region)
+    config = current_app.config
     report = ImportReport()
+    handled = 0
+    for batch in _batches(files, config["INDEX_BATCH_SIZE"], config["INDEX_BATCH_MS"]):
+        new, unfinished = _store_batch(batch, meta, uploader, report)
+        db.session.commit()
+        fault_point("import.after_store")
+        statuses = process_documents([doc_id for doc_id, _ in new] + unfinished)
+        for doc_id, path in new:
+            report.imported += 1
+            report.documents.append(
+                {"id": doc_id, "path": str(path), "status": str(statuses.get(doc_id))}
+            )
+        # Previews follow in the background: they never hold up finding the documents.
+        for doc_id in statuses:
+            queue.commit_then_enqueue(tasks.make_previews, doc_id)
+        handled += len(batch)
+        if on_progress is not None:
+            on_progress(handled)
+    return report
+
+
+def _batches(files: Iterable[Path], size: int, milliseconds: int) -> Iterator[list[Path]]:
+    """Files in batches of ``size``, or of what came within ``milliseconds``."""
+    batch: list[Path] = []
+    started = time.monotonic()
     for path in files:
+        if not batch:
+            started = time.monotonic()
+        batch.append(path)
+        if len(batch) >= size or (time.monotonic() - started) * 1000 >= milliseconds:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _store_batch(
+    batch: list[Path], meta: Metadata, uploader: User | None, report: ImportReport
+) -> tuple[list[tuple[int, Path]], list[int]]:
+    """Store the files and add their rows, uncommitted; returns the new documents, and the
+    already stored ones that a killed import left unfinished."""
+    new: list[tuple[int, Path]] = []
+    unfinished: list[int] = []
+    for path in batch:
         try:
             with path.open("rb") as stream:
-                doc = ingest_document(stream, path.name, meta, uploader, enqueue=False)
+                doc = ingest_document(
+                    stream, path.name, meta, uploader, enqueue=False, commit=False
+                )
         except DuplicateUpload as exc:
             report.duplicates += 1
             report.documents.append(
                 {"id": exc.existing_id, "path": str(path), "status": "duplicate"}
             )
+            existing = db.session.get(Document, exc.existing_id)
+            if existing is not None and existing.status == Status.PROCESSING:
+                unfinished.append(existing.id)
             continue
         except DomainError as exc:
             report.refused.append({"path": str(path), "error": str(exc.message)})
@@ -83,8 +146,5 @@ def import_files(
                 {"path": str(path), "error": f"Kan het bestand niet lezen: {exc.strerror}"}
             )
             continue
-        status = process_document(doc.id)
-        make_previews(doc.id)
-        report.imported += 1
-        report.documents.append({"id": doc.id, "path": str(path), "status": str(status)})
-    return report
+        new.append((doc.id, path))
+    return new, unfinished

@@ -8,19 +8,22 @@ the status becomes ``ready`` or ``failed`` only after the index has it (a docume
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from kennisnet.core.extensions import db
 from kennisnet.core.faults import fault_point
 from kennisnet.core.storage import file_store
 from kennisnet.documents.indexing import to_indexed
 from kennisnet.documents.metadata import MAX_AUTHOR, MAX_TITLE
-from kennisnet.documents.models import Document, DocumentFile, Status
+from kennisnet.documents.models import Document, Status
 from kennisnet.extraction import Extracted, ExtractionFailed, extract, extract_isolated
 from kennisnet.search import backend
 
@@ -33,24 +36,61 @@ NO_TEXT = _l(
 MISSING_FILE = "Het bestand ontbreekt op de server."
 
 
-def _extract(path: Path, kind: str, current: DocumentFile) -> Extracted:
-    config = current_app.config
-    if not config["EXTRACTION_ISOLATED"]:
-        return extract(path, kind, ocr_max_pages=config["OCR_MAX_PAGES"])
+@dataclass(frozen=True)
+class ReadingSettings:
+    """The app's extraction settings, taken once so reading needs no app context (threads)."""
 
-    def progress(done: int, total: int) -> None:
-        # Its own commit per page: the document page shows how far text recognition is.
-        current.progress_done, current.progress_total = done, total
-        db.session.commit()
+    isolated: bool
+    timeout: float
+    memory_mb: int
+    ocr_max_pages: int
+    workers: int
 
-    return extract_isolated(
-        path,
-        kind,
-        timeout=config["EXTRACTION_TIMEOUT"],
-        memory_mb=config["EXTRACTION_MEMORY_MB"],
-        ocr_max_pages=config["OCR_MAX_PAGES"],
-        on_progress=progress,
-    )
+    @classmethod
+    def from_app(cls) -> ReadingSettings:
+        config = current_app.config
+        return cls(
+            isolated=bool(config["EXTRACTION_ISOLATED"]),
+            timeout=float(config["EXTRACTION_TIMEOUT"]),
+            memory_mb=int(config["EXTRACTION_MEMORY_MB"]),
+            ocr_max_pages=int(config["OCR_MAX_PAGES"]),
+            workers=int(config["EXTRACTION_WORKERS"]),
+        )
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What reading one file gave: its text and facts, or why it could not be read."""
+
+    extracted: Extracted | None = None
+    error: str | None = None
+
+
+def read_file(
+    path: Path,
+    kind: str,
+    settings: ReadingSettings,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Reading:
+    """Read one stored file; never raises for a file that cannot be read."""
+    try:
+        if not path.is_file():
+            raise ExtractionFailed("missing", MISSING_FILE)
+        if not settings.isolated:
+            return Reading(extract(path, kind, ocr_max_pages=settings.ocr_max_pages))
+        return Reading(
+            extract_isolated(
+                path,
+                kind,
+                timeout=settings.timeout,
+                memory_mb=settings.memory_mb,
+                ocr_max_pages=settings.ocr_max_pages,
+                on_progress=on_progress,
+            )
+        )
+    except ExtractionFailed as exc:
+        log.info("extraction of %s failed: %s", path.name, exc.code)
+        return Reading(error=str(exc.message))
 
 
 def process_document(document_id: int) -> Status | None:
@@ -62,16 +102,53 @@ def process_document(document_id: int) -> Status | None:
     if document is None or document.file is None:
         return None
     current = document.file
+
+    def progress(done: int, total: int) -> None:
+        # Its own commit per page: the document page shows how far text recognition is.
+        current.progress_done, current.progress_total = done, total
+        db.session.commit()
+
     path = file_store().path(current.stored_path)
+    reading = read_file(path, current.kind, ReadingSettings.from_app(), progress)
+    return _finish([(document, reading)])[document.id]
+
+
+def process_documents(ids: Iterable[int]) -> dict[int, Status]:
+    """``process_document`` for many at once: files read in parallel (one per extraction
+    worker), then one transaction and one index write for the whole batch."""
+    documents = [
+        d
+        for d in db.session.scalars(select(Document).where(Document.id.in_(list(ids))))
+        if d.file is not None
+    ]
+    settings = ReadingSettings.from_app()
+    store = file_store()
+    jobs = [(store.path(d.file.stored_path), d.file.kind) for d in documents if d.file]
+    with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
+        readings = list(pool.map(lambda job: read_file(job[0], job[1], settings), jobs))
+    return _finish(list(zip(documents, readings, strict=True)))
+
+
+def _finish(batch: list[tuple[Document, Reading]]) -> dict[int, Status]:
+    statuses = {document.id: _apply(document, reading) for document, reading in batch}
+    # 'processing' until the index has it, failed documents too (they are indexed on their
+    # title): a crash in between leaves a document that resume_unfinished and
+    # `kennisnet check --repair` pick up, never a 'ready' or 'failed' one missing from the index.
+    db.session.commit()
+    fault_point("process.after_extract")
+    _index_then_mark([(document, statuses[document.id]) for document, _ in batch])
+    return statuses
+
+
+def _apply(document: Document, reading: Reading) -> Status:
+    """Put what was read on the document's current file; returns the status it will get."""
+    current = document.file
+    assert current is not None  # noqa: S101 - only documents with a file are processed
     status = Status.READY
-    error: str | None = None
-    try:
-        if not path.is_file():
-            raise ExtractionFailed("missing", MISSING_FILE)
-        extracted = _extract(path, current.kind, current)
-    except ExtractionFailed as exc:
-        log.info("extraction of document %s failed: %s", document_id, exc.code)
-        status, error = Status.FAILED, str(exc.message)
+    error = reading.error
+    extracted = reading.extracted
+    if extracted is None:
+        status = Status.FAILED
         current.extracted_text = None
         current.text_source = current.ocr_confidence = None
         current.extraction_notes = []
@@ -87,13 +164,7 @@ def process_document(document_id: int) -> Status | None:
         _take_defaults(document, extracted)
     current.extraction_error = error
     current.progress_done = current.progress_total = None
-    # 'processing' until the index has it, failed documents too (they are indexed on their
-    # title): a crash in between leaves a document that resume_unfinished and
-    # `kennisnet check --repair` pick up, never a 'ready' or 'failed' one missing from the index.
     document.status = Status.PROCESSING
-    db.session.commit()
-    fault_point("process.after_extract")
-    _index_then_mark(document, status)
     return status
 
 
@@ -121,11 +192,18 @@ def _year_of(created: str | None) -> int | None:
     return moment.year if date(1900, 1, 1) <= moment <= datetime.now(UTC).date() else None
 
 
-def _index_then_mark(document: Document, status: Status) -> None:
-    # Indexed with its final status (the row still says 'processing'), then committed.
-    # A document awaiting moderation (or in the trash) stays out of the index.
-    if document.published and document.deleted_at is None:
-        backend().index([replace(to_indexed(document), status=str(status))])
+def _index_then_mark(batch: list[tuple[Document, Status]]) -> None:
+    # Indexed with their final status (the rows still say 'processing'), then committed: one
+    # index write and one transaction for the batch. A document awaiting moderation (or in the
+    # trash) stays out of the index.
+    entries = [
+        replace(to_indexed(document), status=str(status))
+        for document, status in batch
+        if document.published and document.deleted_at is None
+    ]
+    if entries:
+        backend().index(entries)
     fault_point("process.after_index")
-    document.status = status
+    for document, status in batch:
+        document.status = status
     db.session.commit()

@@ -58,11 +58,13 @@ def ingest_document(
     uploader: User | None,
     *,
     enqueue: bool = True,
+    commit: bool = True,
 ) -> Document:
     """Store an uploaded file and create its document; extraction follows in the background.
 
-    With ``enqueue=False`` the caller runs ``process_document`` itself (the CLI import does,
-    so that its documents are indexed when it returns).
+    With ``enqueue=False`` the caller runs the processing itself (the CLI import does, so that
+    its documents are indexed when it returns); with ``commit=False`` as well, the row is only
+    flushed and the caller commits a whole batch at once.
     """
     values = resolve_metadata(meta, uploader)
     stored, kind, name = _store_upload(stream, filename)
@@ -92,7 +94,7 @@ def ingest_document(
         )
         return document
 
-    document = _commit_new_file(stored, build)
+    document = _commit_new_file(stored, build, commit=commit)
     if not enqueue:
         fault_point("ingest.after_commit")
         return document
@@ -182,11 +184,17 @@ def _store_upload(stream: IO[bytes], filename: str | None) -> tuple[StoredFile, 
     return stored, kind, name
 
 
-def _commit_new_file(stored: StoredFile, build: Callable[[], Document]) -> Document:
-    """Add the rows ``build`` makes and commit; on any failure no unused file stays behind."""
+def _commit_new_file(
+    stored: StoredFile, build: Callable[[], Document], *, commit: bool = True
+) -> Document:
+    """Add the rows ``build`` makes and commit (or flush, for a caller's batch); on any failure
+    no unused file stays behind."""
     try:
         document = build()
-        db.session.commit()
+        if commit:
+            db.session.commit()
+        else:
+            db.session.flush()
     except IntegrityError as exc:
         # Two uploads of the same bytes at once: the other one won the unique sha256.
         db.session.rollback()

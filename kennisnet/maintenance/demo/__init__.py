@@ -13,9 +13,10 @@ from sqlalchemy import select
 from kennisnet.accounts import users
 from kennisnet.accounts.models import Organisation, Role, User
 from kennisnet.accounts.organisations import ensure_organisation
+from kennisnet.core import queue
 from kennisnet.core.extensions import db
 from kennisnet.curation import categories
-from kennisnet.documents import fields
+from kennisnet.documents import fields, tasks
 from kennisnet.documents.metadata import Metadata
 from kennisnet.documents.processing import process_document
 from kennisnet.documents.uploads import DuplicateUpload, ingest_document
@@ -116,5 +117,6 @@ def load_demo(admin_email: str = "beheer@example.org") -> DemoResult:
             except DuplicateUpload:
                 continue
             process_document(doc.id)
+            queue.commit_then_enqueue(tasks.make_previews, doc.id)
             count += 1
     return DemoResult(True, count, admin.email, password)
