@@ -1,0 +1,127 @@
+"""`kennisnet import` in batches: one index write per batch, resumable after a kill."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from kennisnet.core.extensions import db
+from kennisnet.documents.importing import _batches, collect_files, import_files
+from kennisnet.documents.metadata import Metadata
+from kennisnet.documents.models import Document, DocumentFile, Status
+from kennisnet.search import backend
+from tests.test_faults import ROOT, kennisnet_env
+
+
+def write_files(folder: Path, count: int) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n in range(count):
+        path = folder / f"verslag-{n}.txt"
+        path.write_text(f"Verslag {n} van de buurtvergadering over de moestuin nummer{n}.")
+        paths.append(path)
+    return paths
+
+
+def test_batches_close_by_count() -> None:
+    paths = [Path(f"{n}.txt") for n in range(5)]
+    assert [len(b) for b in _batches(paths, 2, 60_000)] == [2, 2, 1]
+
+
+def test_batches_close_by_time() -> None:
+    paths = [Path(f"{n}.txt") for n in range(3)]
+    assert [len(b) for b in _batches(paths, 100, 0)] == [1, 1, 1]
+
+
+def test_one_index_write_per_batch(app: Flask, tmp_path: Path, monkeypatch) -> None:
+    app.config.update(INDEX_BATCH_SIZE=2, INDEX_BATCH_MS=60_000)
+    search = backend()
+    calls: list[int] = []
+    original = search.index
+
+    def counting(docs):  # type: ignore[no-untyped-def]
+        docs = list(docs)
+        calls.append(len(docs))
+        return original(docs)
+
+    monkeypatch.setattr(search, "index", counting)
+    progress: list[int] = []
+    files = write_files(tmp_path / "archief", 5)
+    report = import_files(files, Metadata(visibility="public"), on_progress=progress.append)
+    assert report.imported == 5
+    assert calls == [2, 2, 1]
+    assert progress == [2, 4, 5]
+    assert {d["status"] for d in report.documents} == {"ready"}
+
+
+def import_command(data_dir: Path, folder: Path, fault: str | None = None):
+    env = kennisnet_env(data_dir, KENNISNET_INDEX_BATCH_SIZE="2")
+    if fault:
+        env["KENNISNET_FAULT"] = fault
+    return subprocess.run(
+        [sys.executable, "-m", "kennisnet.cli", "import", str(folder), "--json"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.slow
+def test_a_killed_import_run_again_stores_every_file_once(tmp_path: Path) -> None:
+    from tests.conftest import make_app
+
+    data_dir = tmp_path / "data"
+    init = subprocess.run(
+        [sys.executable, "-m", "kennisnet.cli", "init"],
+        env=kennisnet_env(data_dir),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert init.returncode == 0, init.stderr
+    folder = tmp_path / "archief"
+    write_files(folder, 5)
+    killed = import_command(data_dir, folder, fault="import.after_store")
+    assert killed.returncode == -9, killed.stderr
+    again = import_command(data_dir, folder)
+    assert again.returncode == 0, again.stderr
+    report = json.loads(again.stdout)
+    assert report["duplicates"] == 2  # the batch stored before the kill
+    assert report["imported"] == 3
+    app = make_app(
+        data_dir,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{data_dir / 'instance' / 'kennisnet.db'}",
+        UPLOAD_DIR=data_dir / "uploads",
+        INDEX_DIR=data_dir / "index",
+        INSTANCE_DIR=data_dir / "instance",
+    )
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(DocumentFile)) == 5
+        statuses = set(db.session.scalars(select(Document.status)))
+        assert statuses == {Status.READY}
+        assert backend().indexed_ids() == set(db.session.scalars(select(Document.id)))
+        stored = [
+            p for p in (data_dir / "uploads").rglob("*") if p.is_file() and ".tmp" not in p.parts
+        ]
+        assert len(stored) == 5
+        db.session.remove()
+        db.engine.dispose()
+    assert os.environ.get("KENNISNET_FAULT") is None
+
+
+def test_collect_files_leaves_hidden_files_out(tmp_path: Path) -> None:
+    write_files(tmp_path / "a", 2)
+    (tmp_path / "a" / ".verborgen.txt").write_text("nee")
+    (tmp_path / "a" / ".git").mkdir()
+    (tmp_path / "a" / ".git" / "x.txt").write_text("nee")
+    assert [p.name for p in collect_files([tmp_path / "a"])] == ["verslag-0.txt", "verslag-1.txt"]
