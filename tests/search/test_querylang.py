@@ -89,7 +89,7 @@ def test_compiled_expression() -> None:
         ' "buurt" AND {title summary body meta parts}: "initiatief"))'
     )
     phrase = compile_query(parse('"algemene ledenvergaderingen"'))
-    assert phrase == '{title summary body meta}: "almeen ledenvergader"'
+    assert phrase == '{title summary body meta}: "algemeen ledenvergadering"'
     negated = compile_query(parse("buurt NOT subsidie"))
     assert negated is not None and " NOT " in negated
     assert compile_query(parse("NOT subsidie")) is None  # nothing positive to look for
@@ -102,6 +102,6 @@ def test_boosted_expression_adds_title_and_exact_phrases() -> None:
     assert '{title_exact summary_exact body_exact}: "buurtinitiatieven"' in word
     phrase = compile_query(parse('"algemene ledenvergaderingen"'), boosted=True)
     assert phrase == (
-        '({title summary body meta}: "almeen ledenvergader"'
+        '({title summary body meta}: "algemeen ledenvergadering"'
         ' OR {title_exact summary_exact body_exact}: "algemene ledenvergaderingen")'
     )
