@@ -9,7 +9,8 @@ we hand it. The ``fts`` table has one column per role:
 
 - ``title``, ``summary``, ``body``, ``meta`` (theme, type and organisation names, field values):
   stems in word order, stop words out, so phrases match word forms in order;
-- ``parts``: the stemmed parts of every compound in the document, a bag, weighted down;
+- ``parts``: the terms of the parts of every compound in the document but its title, a bag,
+  weighted down; ``title_parts`` those of the title, weighted as the title;
 - ``title_exact``, ``summary_exact``, ``body_exact``: the folded words as written, which rank
   exact forms higher
   and serve prefix matches and spelling suggestions;
@@ -82,7 +83,8 @@ from kennisnet.search.querylang import Node
 log = logging.getLogger(__name__)
 
 # Bump when the tables or the way text becomes terms change: a different version means rebuild.
-SCHEMA_VERSION = f"fts5-2.{ANALYSIS_VERSION}"
+# 3: compound parts of the title in a column of their own (ranked as the title).
+SCHEMA_VERSION = f"fts5-3.{ANALYSIS_VERSION}"
 DB_NAME = "search.sqlite"
 BATCH = 500  # documents per transaction in a rebuild
 MIN_CORRECTABLE = 4  # shorter words have too many neighbours at edit distance 1
@@ -136,10 +138,21 @@ def _row(doc: IndexedDocument) -> _Row:
     summary, summary_exact, summary_parts = analyse([doc.summary])
     body, body_exact, body_parts = analyse([doc.body])
     meta, _meta_exact, meta_parts = analyse(meta_text)
-    parts = " ".join(p for p in (title_parts, summary_parts, body_parts, meta_parts) if p)
+    parts = " ".join(p for p in (summary_parts, body_parts, meta_parts) if p)
     values = _values(doc)
     tags = " ".join([tag("vis", doc.visibility), *(tag(f, v) for f, v in values)])
-    columns = (title, summary, body, meta, parts, title_exact, summary_exact, body_exact, tags)
+    columns = (
+        title,
+        summary,
+        body,
+        meta,
+        parts,
+        title_parts,
+        title_exact,
+        summary_exact,
+        body_exact,
+        tags,
+    )
     return _Row(doc, columns, values)
 
 
@@ -394,21 +407,11 @@ class SqliteBackend:
                 (json.dumps(ids),),
             )
         }
-        terms = frozenset(
-            term
-            for text in querylang.positive_texts(tree)
-            for word in words(text)
-            for term in (word.stem, word.exact, *word.leaves)
-        )
+        found = snippets.marks(querylang.positive_texts(tree))
         hits = []
         for doc_id, score in page:
             summary, body = stored.get(doc_id, ("", ""))
-            text = (
-                snippets.snippet(body, terms)
-                or snippets.snippet(summary, terms)
-                or snippets.plain_snippet(summary or body)
-            )
-            hits.append(Hit(id=doc_id, score=score, snippet=text))
+            hits.append(Hit(doc_id, score, snippets.hit_snippet(summary, body, found)))
         return hits
 
     # -- did you mean ----------------------------------------------------------------------

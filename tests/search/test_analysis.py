@@ -259,7 +259,7 @@ PINNED: dict[int, tuple[list[str], str]] = {
             "auto",
             "2.1",
         ],
-        "e79680117b6d",
+        "21f135b57fd6",
     ),
 }
 

@@ -7,7 +7,6 @@ swap it in, and every write takes the generations' write lock.
 from __future__ import annotations
 
 import functools
-import html
 import logging
 import threading
 import weakref
@@ -16,14 +15,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
-from whoosh import highlight, index, qparser
+from whoosh import index, qparser
 from whoosh import query as wq
 from whoosh.automata.lev import levenshtein_automaton
 from whoosh.codec.base import Automata
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.searching import Searcher
 
-from kennisnet.search import querylang
+from kennisnet.search import querylang, snippets
 from kennisnet.search.analysis import ANALYSIS_VERSION, TOKEN_PATTERN, fold, normalise, stem
 from kennisnet.search.base import (
     FACETS,
@@ -48,9 +47,9 @@ T = TypeVar("T")
 # 2: unstemmed companion fields (title_exact, body_exact). 4: line-end hyphens rejoined.
 # 5: analyzers moved to search.whoosh.analyzers (pickled by module path); hyphens are rejoined
 # before the backend sees the text.
-SCHEMA_VERSION = f"5.{ANALYSIS_VERSION}"
+# 6: snippets from the shared highlighter (no character offsets stored).
+SCHEMA_VERSION = f"6.{ANALYSIS_VERSION}"
 INDEX_NAME = "kennisnet"
-SNIPPET_CHARS = 240
 TEXT_FIELDS = (
     "title",
     "summary",
@@ -86,9 +85,11 @@ def make_schema() -> Schema:
     exact = exact_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
+        # A compound's parts are in the field with the compound: a part of a title's compound
+        # is a title match ("netwerk" in "Buurtnetwerken versterken").
         title=TEXT(analyzer=dutch, field_boost=3.0, stored=True),
-        summary=TEXT(analyzer=dutch, field_boost=1.5, stored=True, chars=True),
-        body=TEXT(analyzer=dutch, stored=True, chars=True),
+        summary=TEXT(analyzer=dutch, field_boost=1.5, stored=True),
+        body=TEXT(analyzer=dutch, stored=True),
         # Not stored: snippets come from "body", whose stemmed terms cover every exact match.
         title_exact=TEXT(analyzer=exact),
         body_exact=TEXT(analyzer=exact),  # summary and body
@@ -108,18 +109,6 @@ def make_schema() -> Schema:
         created=DATETIME(sortable=True),
         meta=STORED,
     )
-
-
-class MarkFormatter(highlight.Formatter):
-    """Escapes the document's text and wraps matches in <mark>."""
-
-    between = " … "
-
-    def format_token(self, text: str, token, replace: bool = False) -> str:  # type: ignore[no-untyped-def]
-        return f"<mark>{html.escape(highlight.get_text(text, token, replace))}</mark>"
-
-    def _text(self, text: str) -> str:
-        return html.escape(text)
 
 
 class _Pooled:
@@ -352,19 +341,17 @@ class WhooshBackend:
                     filter=found,
                     sortedby="created" if newest else None,
                     reverse=newest,
-                    terms=text_query is not None,
                 )
-                results.formatter = MarkFormatter()
-                # Pinpoint: fragments from the character offsets stored in the postings
-                # (body and summary have chars=True), so the text is not analysed again.
-                results.fragmenter = highlight.PinpointFragmenter(
-                    maxchars=200, surround=60, autotrim=True
-                )
+                wanted = snippets.Marks()
+                if text_query is not None:
+                    wanted = snippets.marks(querylang.positive_texts(querylang.parse(query.text)))
                 hits = [
                     Hit(
                         id=int(hit["id"]),
                         score=float(hit.score or 0.0),
-                        snippet=_snippet(hit, text_query is not None),
+                        snippet=snippets.hit_snippet(
+                            hit.get("summary") or "", hit.get("body") or "", wanted
+                        ),
                     )
                     for hit in results[offset : offset + query.per_page]
                 ]
@@ -836,20 +823,3 @@ def _any_of(field: str, values: tuple[str, ...]) -> wq.Query:
 
 def _and(queries: list[wq.Query]) -> wq.Query:
     return queries[0] if len(queries) == 1 else wq.And(queries)
-
-
-def _snippet(hit, highlighted: bool) -> str:  # type: ignore[no-untyped-def]
-    if highlighted:
-        for field in ("body", "summary"):
-            try:
-                fragment = hit.highlights(field, top=2)
-            except Exception:  # a highlighter hiccup must not lose the result
-                log.debug("highlighting failed for %s", hit.get("id"), exc_info=True)
-                fragment = ""
-            if fragment:
-                return fragment
-    source = hit.get("summary") or hit.get("body") or ""
-    source = " ".join(source.split())
-    if len(source) > SNIPPET_CHARS:
-        source = source[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
-    return html.escape(source)
