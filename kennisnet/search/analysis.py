@@ -185,14 +185,21 @@ def pieces(word: str) -> tuple[tuple[str, int], ...]:
 
 
 def _split(word: str) -> tuple[tuple[int, int], ...]:
-    """``compounds.split``, unless the lexicon knows the word and its term does not go with the
-    split: "trekkende" (a form of "trekken") is no "trek" + "kende"."""
+    """``compounds.split``, unless the lemmatiser knows the whole word and its term does not go
+    with the split: "trekkende" (a form of "trekken") is no "trek" + "kende", "presenteerden"
+    no "present" + "eerden"."""
     spans = compounds.split(word)
-    term = lemmas.table().get(word) if spans else None
-    if term is not None:
-        modifiers = word[: spans[-1][0]]
-        if not term.startswith(modifiers) or len(term) - len(modifiers) < compounds.MIN_PART:
-            return ()
+    if not spans:
+        return spans
+    term = lemmas.lemma(word)
+    head = spans[-1][0]
+    if term == word or word[:head] + _term(word[head:]) == term:
+        return spans
+    rest = term[head:]
+    if not term.startswith(word[:head]) or len(rest) < compounds.MIN_PART:
+        return ()
+    if rest in compounds.NOT_A_PART:  # "presenteren" is no "present" + "eren"
+        return ()
     return spans
 
 

@@ -169,6 +169,11 @@ def _spellings(base: str) -> list[str]:
     short = len(base) > 2 and base[-1] not in _VOWELS and base[-2] in _VOWELS
     if short and base[-3] not in _VOWELS:
         out.append(base[:-1] + base[-2] + base[-1])
+    # A long vowel written double before an ending that is a consonant: the verb stem
+    # "presenteer" of "presenteerden" is written single in "presenteren".
+    long = len(base) > 3 and base[-1] not in _VOWELS and base[-2] in _VOWELS
+    if long and base[-3] == base[-2]:
+        out.append(base[:-2] + base[-1])
     for voiced, voiceless in (("v", "f"), ("z", "s")):
         for spelling in list(out):
             if spelling.endswith(voiced):
@@ -202,6 +207,8 @@ def _by_head(word: str) -> str | None:
     entries = table()
     for start in range(_MIN_MODIFIER, len(word) - _MIN_HEAD + 1):
         head = word[start:]
+        if head in _terms() or head in compounds.lexicon():
+            return None  # the longest known ending is a base form: "chatbericht" stays
         term = entries.get(head)
         if term is not None:
             return word[:start] + term

@@ -145,12 +145,29 @@ def test_stem_predicts_a_compounds_own_term(word: str, term: str) -> None:
     assert terms(word)[0] == term
 
 
-def test_an_inflected_simple_word_is_not_split_like_a_compound() -> None:
-    # The splitter sees "trek" + "kende"; the lexicon knows a form of "trekken".
-    assert word_terms("trekkende") == word_terms("trekkende")
-    found = word_terms("trekkende")
+@pytest.mark.parametrize(
+    ("word", "lemma"),
+    [
+        ("trekkende", "trekken"),  # the splitter sees "trek" + "kende"
+        ("presenteerden", "presenteren"),  # and "present" + "eerden"
+    ],
+)
+def test_an_inflected_simple_word_is_not_split_like_a_compound(word: str, lemma: str) -> None:
+    found = word_terms(word)
     assert found is not None
-    assert (found.stem, found.parts) == (stem("trekken"), ())
+    assert (found.stem, found.parts) == (stem(lemma), ())
+
+
+def test_a_compound_whose_head_is_short_keeps_its_parts() -> None:
+    found = word_terms("bestuursleden")
+    assert found is not None
+    assert found.stem == stem("bestuurslid")
+    assert "lid" in found.parts
+
+
+def test_a_known_ending_keeps_an_unknown_compound_whole() -> None:
+    # Not "chatbe" + the term of "richt": "bericht" is a word of its own.
+    assert stem("chatbericht") == "chatbericht"
 
 
 def test_unknown_words_stay_as_written() -> None:
