@@ -24,14 +24,12 @@ What must stay true:
 
 from __future__ import annotations
 
-import gzip
-import threading
 from collections.abc import Mapping
 from functools import lru_cache
-from importlib import resources
 from types import MappingProxyType
 
 from kennisnet.search import compounds
+from kennisnet.search.wordlists import Lazy, pairs
 
 __all__ = ["OVERRIDES", "RULES", "lemma", "table"]
 
@@ -130,28 +128,12 @@ _MIN_HEAD = 5
 _MIN_MODIFIER = 4
 _VOWELS = "aeiou"
 
-_lock = threading.Lock()
-_table: dict[str, str] | None = None
-
-
-def _load() -> dict[str, str]:
-    data = resources.files(__package__).joinpath("data", TABLE).read_bytes()
-    entries: dict[str, str] = {}
-    for line in gzip.decompress(data).decode("utf-8").splitlines():
-        if line and not line.startswith("#"):
-            form, _, term = line.partition("\t")
-            entries[form] = term
-    return entries
+_table: Lazy[dict[str, str]] = Lazy(lambda: dict(pairs(TABLE)))
 
 
 def table() -> Mapping[str, str]:
     """Folded inflected form -> term; loaded on first call, then shared (read-only)."""
-    global _table
-    if _table is None:
-        with _lock:
-            if _table is None:
-                _table = _load()
-    return _table
+    return _table.get()
 
 
 @lru_cache(maxsize=1)
