@@ -2,8 +2,10 @@
 
 One word at a time: ``TOKEN_PATTERN`` finds the words of the original text; each is normalised
 (NFC, one apostrophe), folded (case, diacritics), dropped when it is a stop word, and turned into
-its terms (``word_terms``): the exact form, the index term of the whole word (``stem``) and, for a
-compound, the terms of its parts (``compounds.split``), the last part carrying the inflection.
+its terms (``word_terms``): the exact form, the index term of the whole word (``stem``: its
+lemma, ``lemmas.lemma``) and, for a compound, the terms of its parts (``compounds.split``), the
+last part carrying the inflection ("buurtinitiatieven" -> "buurtinitiatief", "buurt",
+"initiatief").
 SQLite FTS5 indexes these terms as given, the Whoosh analyzers (``search.whoosh.analyzers``) wrap
 the same functions, and the highlighter, spelling and autocomplete call them too, so a query and
 a document always meet on the same terms.
@@ -11,7 +13,7 @@ a document always meet on the same terms.
 What must stay true:
 
 - No engine is imported here; everything is a plain function of one word, cached per word.
-- Any change in the terms produced (tables, pattern, rules, a stemmer upgrade, a word list)
+- Any change in the terms produced (tables, pattern, rules, the lemma table, a word list)
   needs ``ANALYSIS_VERSION`` bumped: the backends record it and rebuild the index when it
   differs. A test pins the output per version so the bump cannot be forgotten.
 - Character offsets point into the text as given (stored text is often NFD from PDFs), so
@@ -27,19 +29,15 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from types import MappingProxyType
 from typing import Any
 
-import snowballstemmer
-
-from kennisnet.search import compounds
+from kennisnet.search import compounds, lemmas
 
 __all__ = [
     "ANALYSIS_VERSION",
     "DUTCH_STOP_WORDS",
     "MAX_TOKEN_LENGTH",
     "PART_WEIGHT",
-    "STEM_OVERRIDES",
     "TOKEN_PATTERN",
     "WordTerms",
     "analyse",
@@ -53,7 +51,7 @@ __all__ = [
     "words",
 ]
 
-ANALYSIS_VERSION: int = 2
+ANALYSIS_VERSION: int = 3
 
 # Tokens longer than this are not words (base64, hashes, glued table cells); the longest Dutch
 # compounds in the corpus ("gegevensbeschermingseffectbeoordeling") are under 40 characters.
@@ -107,66 +105,6 @@ _STOP_WORDS_TEXT = """
 """
 DUTCH_STOP_WORDS: frozenset[str] = frozenset(_STOP_WORDS_TEXT.split())
 
-# Folded word -> stem, for forms Snowball 3 ("dutch", Kraaij-Pohlmann) gets wrong. It strips
-# "ge-" as if it were a participle prefix ("gemeente" -> "meen" = "menen", "mening"), lengthens
-# the vowel of plurals whose singular is short ("dagen" -> "daag" != "dag") and misses a few
-# irregular plurals. Targets are lemmas, and each target stems to itself (a test checks it).
-STEM_OVERRIDES: MappingProxyType[str, str] = MappingProxyType(
-    {
-        # ge- is part of the root: keep it, or the word meets an unrelated one.
-        "gemeente": "gemeente",  # not "meen" (menen, mening, gemeen)
-        "gemeenten": "gemeente",
-        "gemeentes": "gemeente",
-        "geleden": "geleden",  # not "leed" (leden)
-        "gebied": "gebied",  # not "bied" (bieden)
-        "gebieden": "gebied",
-        "gewoon": "gewoon",  # not "woon" (wonen, woning)
-        "gewone": "gewoon",
-        "gewoonte": "gewoonte",
-        "gewoonten": "gewoonte",
-        "gewoontes": "gewoonte",
-        "gezin": "gezin",  # not "zin"
-        "gezinnen": "gezin",
-        "gezond": "gezond",  # not "zon" (the sun: zonne-energie)
-        "gezonde": "gezond",
-        "gezonder": "gezond",
-        "gezondheid": "gezond",
-        "gelijk": "gelijk",  # not "lijk" (lijken)
-        "gelijke": "gelijk",
-        "gelijkheid": "gelijk",
-        "geweld": "geweld",  # not "wel"
-        "geweldig": "geweldig",
-        "geweldige": "geweldig",
-        "genieten": "geniet",  # not "niet"
-        "geniet": "geniet",
-        "genoten": "geniet",
-        "gebrek": "gebrek",  # not "brek"/"breek" (breken)
-        "gebreken": "gebrek",
-        "gegeven": "gegeven",  # a fact, data: not "geef" (geven); part of many compounds
-        "gegevens": "gegeven",
-        # Irregular plurals and short-vowel singulars.
-        "leden": "lid",  # not "leed" (geleden)
-        "kinderen": "kind",
-        "steden": "stad",
-        "dagen": "dag",
-        "verslagen": "verslag",
-        "bedragen": "bedrag",
-        "panelen": "paneel",
-        "zonnepanelen": "zonnepaneel",
-        # Stemmer disagreements between singular and plural.
-        "initiatief": "initiatief",  # Snowball: "initieer", but "initiatieven" -> "initiatief"
-        "plaats": "plaats",  # Snowball: "plaat" (a plate), but "plaatsen" -> "plaats"
-        # Agent nouns that members search by the activity: "mantelzorg" finds "mantelzorgers"
-        # (as a compound head, so "mantelzorger" becomes "mantel" + "zorg").
-        "zorger": "zorg",
-        "zorgers": "zorg",
-    }
-)
-
-# Plurals written with a diaeresis ("strategieën", "ideeën") fold to "-ieen"/"-eeen", which the
-# stemmer leaves alone; no Dutch word ends so otherwise.
-_PLURAL_SUFFIXES = (("ieen", "ie"), ("eeen", "ee"))
-
 
 def rejoin_hyphenated(text: str) -> str:
     """Join "samen-\\nwerking" to "samenwerking", but keep "Noord-\\nHolland" as it is.
@@ -203,37 +141,19 @@ def fold(text: str) -> str:
     return stripped.translate(_FOLD_TABLE)
 
 
-# snowballstemmer hands out PyStemmer's stemmers when that is installed; before Snowball 3 its
-# "dutch" was the Porter variant, which would silently change every term. Snowball 3 is the one
-# that also ships "dutch_porter".
-if "dutch_porter" not in snowballstemmer.algorithms():
-    raise ImportError("Dutch analysis needs Snowball 3 (snowballstemmer>=3, PyStemmer>=3 if any)")
-
-
-def _new_stemmer() -> Any:
-    # Snowball stemmer objects keep per-word state, so one is never shared between threads;
-    # creating one costs under a microsecond.
-    return snowballstemmer.stemmer("dutch")
-
-
 def _is_stemmable(word: str) -> bool:
     # Numbers ("2.1", "1.000") and mixed tokens ("covid19") are kept as they are.
     return word.replace("'", "").isalpha()
 
 
-@lru_cache(maxsize=200_000)
 def _term(word: str) -> str:
     """The index term of one folded simple word (no compound splitting)."""
-    if not _is_stemmable(word):
+    if not word.isalpha():
+        # Numbers ("2.1"), codes ("covid19") and elisions ("auto's" is "auto" + "'s").
+        if word.endswith("'s") and word[:-2].isalpha():
+            return lemmas.lemma(word[:-2])
         return word
-    override = STEM_OVERRIDES.get(word)
-    if override is not None:
-        return override
-    for suffix, replacement in _PLURAL_SUFFIXES:
-        if word.endswith(suffix) and len(word) > len(suffix) + 1:
-            word = word[: -len(suffix)] + replacement
-            break
-    return _new_stemmer().stemWord(word)
+    return lemmas.lemma(word)
 
 
 _MIN_COMPOUND = 2 * compounds.MIN_PART
@@ -249,7 +169,7 @@ def pieces(word: str) -> tuple[tuple[str, int], ...]:
     """
     if len(word) < _MIN_COMPOUND:
         return ()
-    spans = compounds.split(word)
+    spans = _split(word)
     if not spans:
         return ()
     found = [(word, spans[-1][0])]
@@ -262,6 +182,25 @@ def pieces(word: str) -> tuple[tuple[str, int], ...]:
         inner = pieces(word[start:end])
         found.extend(inner or [(word[start:end], 0)])
     return tuple(found)
+
+
+def _split(word: str) -> tuple[tuple[int, int], ...]:
+    """``compounds.split``, unless the lemmatiser knows the whole word and its term does not go
+    with the split: "trekkende" (a form of "trekken") is no "trek" + "kende", "presenteerden"
+    no "present" + "eerden"."""
+    spans = compounds.split(word)
+    if not spans:
+        return spans
+    term = lemmas.lemma(word)
+    head = spans[-1][0]
+    if term == word or word[:head] + _term(word[head:]) == term:
+        return spans
+    rest = term[head:]
+    if not term.startswith(word[:head]) or len(rest) < compounds.MIN_PART:
+        return ()
+    if rest in compounds.NOT_A_PART:  # "presenteren" is no "present" + "eren"
+        return ()
+    return spans
 
 
 def _piece_term(piece: str, head: int) -> str:

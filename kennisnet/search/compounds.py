@@ -22,11 +22,10 @@ What must stay true:
 
 from __future__ import annotations
 
-import gzip
-import threading
 from collections.abc import Mapping
 from functools import lru_cache
-from importlib import resources
+
+from kennisnet.search.wordlists import Lazy, pairs
 
 __all__ = ["KEEP_WHOLE_ZIPF", "LINKERS", "MIN_PART", "NOT_A_PART", "lexicon", "split"]
 
@@ -78,29 +77,14 @@ LINKERS = ("", "s", "en", "e")
 # Zipf frequencies are per billion words: a part's log10 probability is zipf - 9.
 _LOG_BILLION = 9.0
 
-_lock = threading.Lock()
-_lexicon: dict[str, float] | None = None
-
-
-def _load() -> dict[str, float]:
-    words: dict[str, float] = {}
-    data = resources.files(__package__).joinpath("data", WORDLIST).read_bytes()
-    for line in gzip.decompress(data).decode("utf-8").splitlines():
-        if not line or line.startswith("#"):
-            continue
-        word, _, zipf = line.partition("\t")
-        words[word] = float(zipf)
-    return words
+_lexicon: Lazy[dict[str, float]] = Lazy(
+    lambda: {word: float(zipf) for word, zipf in pairs(WORDLIST)}
+)
 
 
 def lexicon() -> Mapping[str, float]:
     """Folded word -> Zipf frequency; loaded on first call, then shared (read-only)."""
-    global _lexicon
-    if _lexicon is None:
-        with _lock:
-            if _lexicon is None:
-                _lexicon = _load()
-    return _lexicon
+    return _lexicon.get()
 
 
 @lru_cache(maxsize=50_000)

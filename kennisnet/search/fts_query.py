@@ -31,17 +31,20 @@ COLUMNS = (
     "body",
     "meta",
     "parts",
+    "title_parts",
     "title_exact",
     "summary_exact",
     "body_exact",
     "tags",
 )
 # BM25 weight per column, in COLUMNS order. A compound's parts count half a word, so a text
-# about "coöperaties" ranks above one that mentions a "wijkcoöperatie"; exact forms add to the
-# stem's score; tags never score.
-WEIGHTS = (3.0, 1.5, 1.0, 1.5, 0.5, 3.0, 1.5, 1.0, 0.0)
-STEM_COLUMNS = "{title summary body meta parts}"
+# about "coöperaties" ranks above one that mentions a "wijkcoöperatie"; but a part in the title
+# is a title match ("netwerk" in "Buurtnetwerken versterken"); exact forms add to the stem's
+# score; tags never score.
+WEIGHTS = (3.0, 1.5, 1.0, 1.5, 0.5, 3.0, 3.0, 1.5, 1.0, 0.0)
+STEM_COLUMNS = "{title summary body meta parts title_parts}"
 PHRASE_COLUMNS = "{title summary body meta}"
+TITLE_COLUMNS = "{title title_parts}"
 BODY_COLUMNS = "{summary body meta parts}"
 # One exact column per stem column, so an exact phrase never spans summary and body where the
 # stem phrase (which decides the matches) cannot: the ranked page holds only counted documents.
@@ -64,7 +67,7 @@ def word_expression(word: WordTerms, boosted: bool) -> str:
         # scores on top of a body that says the word fifty times (as BM25F would), and the
         # exact form as a phrase of its own ranks "coöperaties" above "coöperatie".
         options = [
-            f"{{title}}: {quote(word.stem)}",
+            f"{TITLE_COLUMNS}: {quote(word.stem)}",
             f"{BODY_COLUMNS}: {quote(word.stem)}",
             f"{EXACT_COLUMNS}: {quote(word.exact)}",
         ]

@@ -2,17 +2,55 @@
 
 Words are compared by their terms (``analysis.word_terms``, cached per word), so a snippet marks
 every form the search matched: "mantelzorgers" for "mantelzorg", "buurtnetwerken" for
-"netwerk". Only the documents on the page shown are read, and each only until enough matches
-are found, so long documents cost no more than short ones.
+"netwerk". A compound in the query also matches its parts as words of their own ("initiatief in
+de buurt" for "buurtinitiatief"), but not every word that shares a part ("buurthuis"). Only the
+documents on the page shown are read, and each only until enough matches are found, so long
+documents cost no more than short ones. Both engines build their hits' snippets here.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from kennisnet.search.analysis import TOKEN_PATTERN, word_terms
+from kennisnet.search.analysis import TOKEN_PATTERN, word_terms, words
 
-__all__ = ["SNIPPET_CHARS", "plain_snippet", "snippet"]
+__all__ = ["SNIPPET_CHARS", "Marks", "hit_snippet", "marks", "plain_snippet", "snippet"]
+
+
+@dataclass(frozen=True)
+class Marks:
+    """What a text word must have to be marked: any of its terms (its own, its exact form, its
+    compound parts) in ``anywhere``, or its own term or exact form in ``alone``."""
+
+    anywhere: frozenset[str] = frozenset()
+    alone: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.anywhere or self.alone)
+
+
+def marks(texts: Iterable[str]) -> Marks:
+    """The marks of the query words and phrases in ``texts`` (those after NOT left out)."""
+    anywhere: set[str] = set()
+    alone: set[str] = set()
+    for text in texts:
+        for word in words(text):
+            anywhere.update((word.stem, word.exact))
+            alone.update(word.leaves)
+    return Marks(frozenset(anywhere), frozenset(alone))
+
+
+def hit_snippet(summary: str, body: str, found: Marks) -> str:
+    """The snippet of one hit: from the body, else the summary, else the start of either."""
+    if found:
+        for text in (body, summary):
+            piece = snippet(text, found)
+            if piece:
+                return piece
+    return plain_snippet(summary or body)
+
 
 SNIPPET_CHARS = 240
 SURROUND = 70
@@ -22,7 +60,7 @@ MAX_MATCHES = 24  # matches looked at per document: the best window is among the
 MAX_CHARS = 32_768
 
 
-def _matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
+def _matches(text: str, wanted: Marks) -> list[tuple[int, int, str]]:
     # Documents repeat their words: each different word is judged once per document.
     judged: dict[str, str | None] = {}
     found: list[tuple[int, int, str]] = []
@@ -33,7 +71,11 @@ def _matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
         except KeyError:
             word = word_terms(token)
             hit = word is not None and (
-                word.stem in terms or word.exact in terms or not terms.isdisjoint(word.parts)
+                word.stem in wanted.anywhere
+                or word.exact in wanted.anywhere
+                or not wanted.anywhere.isdisjoint(word.parts)
+                or word.stem in wanted.alone
+                or word.exact in wanted.alone
             )
             stem = judged[token] = word.stem if hit and word else None
         if stem is not None:
@@ -43,7 +85,7 @@ def _matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
     return found
 
 
-def snippet(text: str, terms: frozenset[str], chars: int = SNIPPET_CHARS) -> str | None:
+def snippet(text: str, terms: Marks, chars: int = SNIPPET_CHARS) -> str | None:
     """HTML of the window of ``text`` with the most different matched words, or None."""
     if not text or not terms:
         return None

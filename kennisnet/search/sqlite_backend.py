@@ -9,7 +9,8 @@ we hand it. The ``fts`` table has one column per role:
 
 - ``title``, ``summary``, ``body``, ``meta`` (theme, type and organisation names, field values):
   stems in word order, stop words out, so phrases match word forms in order;
-- ``parts``: the stemmed parts of every compound in the document, a bag, weighted down;
+- ``parts``: the terms of the parts of every compound in the document but its title, a bag,
+  weighted down; ``title_parts`` those of the title, weighted as the title;
 - ``title_exact``, ``summary_exact``, ``body_exact``: the folded words as written, which rank
   exact forms higher
   and serve prefix matches and spelling suggestions;
@@ -41,16 +42,11 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from kennisnet.search import querylang, snippets
+from kennisnet.search import flow, querylang, snippets
 from kennisnet.search.analysis import (
     ANALYSIS_VERSION,
-    TOKEN_PATTERN,
     WordTerms,
     analyse,
-    fold,
-    normalise,
-    word_terms,
-    words,
 )
 from kennisnet.search.base import (
     Completions,
@@ -62,7 +58,7 @@ from kennisnet.search.base import (
     field_value_slug,
     page_window,
 )
-from kennisnet.search.docsets import Reader, Snapshot, newest
+from kennisnet.search.docsets import Mask, Reader, Snapshot, newest
 from kennisnet.search.fts_query import (
     COLUMNS,
     EXACT_COLUMNS,
@@ -82,14 +78,13 @@ from kennisnet.search.querylang import Node
 log = logging.getLogger(__name__)
 
 # Bump when the tables or the way text becomes terms change: a different version means rebuild.
-SCHEMA_VERSION = f"fts5-2.{ANALYSIS_VERSION}"
+# 3: compound parts of the title in a column of their own (ranked as the title).
+SCHEMA_VERSION = f"fts5-3.{ANALYSIS_VERSION}"
 DB_NAME = "search.sqlite"
 BATCH = 500  # documents per transaction in a rebuild
-MIN_CORRECTABLE = 4  # shorter words have too many neighbours at edit distance 1
 MORE_LIKE_WORDS = 1_500  # key terms from the title, summary and the start of the body
 MORE_LIKE_CANDIDATES = 60
 MORE_LIKE_TERMS = 12
-MIN_PREFIX = 2
 MAX_PREFIX_TERMS = 2_000  # index words looked at for one autocomplete prefix
 
 # Explicit weights rather than ORDER BY rank with a configured rank function: a fifth faster.
@@ -136,10 +131,21 @@ def _row(doc: IndexedDocument) -> _Row:
     summary, summary_exact, summary_parts = analyse([doc.summary])
     body, body_exact, body_parts = analyse([doc.body])
     meta, _meta_exact, meta_parts = analyse(meta_text)
-    parts = " ".join(p for p in (title_parts, summary_parts, body_parts, meta_parts) if p)
+    parts = " ".join(p for p in (summary_parts, body_parts, meta_parts) if p)
     values = _values(doc)
     tags = " ".join([tag("vis", doc.visibility), *(tag(f, v) for f, v in values)])
-    columns = (title, summary, body, meta, parts, title_exact, summary_exact, body_exact, tags)
+    columns = (
+        title,
+        summary,
+        body,
+        meta,
+        parts,
+        title_parts,
+        title_exact,
+        summary_exact,
+        body_exact,
+        tags,
+    )
     return _Row(doc, columns, values)
 
 
@@ -346,18 +352,18 @@ class SqliteBackend:
                 # Nothing to look for but words to leave out: every document without them.
                 matched = matched & ~reader.matching(negative)
             fallback = None
-            if expression is not None and not (matched & allowed).any():
-                # No document has every word: show those with any of them, and say so.
-                any_tree = querylang.any_words(tree)
-                any_expression = compile_query(any_tree)
-                if any_expression is not None and any_expression != expression:
-                    any_matched = reader.matching(any_expression)
-                    if (any_matched & allowed).any():
-                        tree, expression, matched = any_tree, any_expression, any_matched
-                        fallback = "or"
+            if expression is not None:
+
+                def match(other: Node) -> tuple[str, Mask] | None:
+                    compiled = compile_query(other)
+                    return None if compiled is None else (compiled, reader.matching(compiled))
+
+                tree, (expression, matched), fallback = flow.fallback(
+                    tree, (expression, matched), match, lambda m: bool((m[1] & allowed).any())
+                )
             found = allowed & matched
             total = int(found.sum())
-            pagenum, offset = page_window(total, query.page, query.per_page)
+            _, offset = page_window(total, query.page, query.per_page)
             page: list[tuple[int, float]] = []
             if total:
                 if expression is None or query.sort == "newest":
@@ -372,15 +378,7 @@ class SqliteBackend:
             suggestion = None
             if expression is not None:
                 suggestion = self._suggest(reader, query.text, query)
-        return SearchResults(
-            total=total,
-            page=pagenum,
-            per_page=query.per_page,
-            hits=hits,
-            facets=facets,
-            suggestion=suggestion,
-            fallback=fallback,
-        )
+        return flow.results(query, total, hits, facets, suggestion, fallback)
 
     @staticmethod
     def _hits(reader: Reader, page: list[tuple[int, float]], tree: Node | None) -> list[Hit]:
@@ -394,52 +392,30 @@ class SqliteBackend:
                 (json.dumps(ids),),
             )
         }
-        terms = frozenset(
-            term
-            for text in querylang.positive_texts(tree)
-            for word in words(text)
-            for term in (word.stem, word.exact, *word.leaves)
-        )
+        found = snippets.marks(querylang.positive_texts(tree))
         hits = []
         for doc_id, score in page:
             summary, body = stored.get(doc_id, ("", ""))
-            text = (
-                snippets.snippet(body, terms)
-                or snippets.snippet(summary, terms)
-                or snippets.plain_snippet(summary or body)
-            )
-            hits.append(Hit(id=doc_id, score=score, snippet=text))
+            hits.append(Hit(doc_id, score, snippets.hit_snippet(summary, body, found)))
         return hits
 
     # -- did you mean ----------------------------------------------------------------------
     def _suggest(self, reader: Reader, text: str, query: SearchQuery) -> str | None:
-        """A corrected query, or None. Only words in documents this viewer may see are
-        offered, and only a correction that finds documents under the query's filters is
-        returned, so a suggestion never reveals a word from a document the viewer cannot open."""
+        """A corrected query (``flow.suggest``) from words in documents this viewer may see,
+        that finds documents under the query's filters."""
         visibility = visibility_expression(query.viewer)
-        replacements: list[tuple[int, int, str]] = []
-        for match in TOKEN_PATTERN.finditer(text):
-            word = word_terms(match.group())
-            if word is None or self._known(reader, word, visibility):
-                continue
-            better = self._correction(reader, word.exact, visibility)
-            if better is None:
-                return None
-            replacements.append((match.start(), match.end(), better))
-        if not replacements:
-            return None
-        corrected = text
-        for start, end, better in reversed(replacements):
-            corrected = corrected[:start] + better + corrected[end:]
-        corrected = " ".join(corrected.split())
-        # It must find documents the way a search would: all words, or else any of them.
-        tree = querylang.parse(corrected)
         filters = filter_expression(query)
-        for candidate in (tree, querylang.any_words(tree)):
-            check = compile_query(candidate)
-            if check is not None and reader.any(conjunction(check, filters)):
-                return corrected
-        return None
+
+        def finds(tree: Node) -> bool:
+            check = compile_query(tree)
+            return check is not None and reader.any(conjunction(check, filters))
+
+        return flow.suggest(
+            text,
+            lambda word: self._known(reader, word, visibility),
+            lambda word: self._correction(reader, word, visibility),
+            finds,
+        )
 
     @staticmethod
     def _known(reader: Reader, word: WordTerms, visibility: str | None) -> bool:
@@ -448,8 +424,6 @@ class SqliteBackend:
         The whole word's stem, not its parts: a compound part of a misspelled word ("mantel"
         in "mantelzorgr") must not make it look known.
         """
-        if len(word.exact) < MIN_CORRECTABLE or not word.exact.isalpha():
-            return True
         expression = (
             f"({EXACT_COLUMNS}: {quote(word.exact)} OR {PHRASE_COLUMNS}: {quote(word.stem)})"
         )
@@ -507,26 +481,22 @@ class SqliteBackend:
 
     # -- autocomplete ----------------------------------------------------------------------
     def complete(self, prefix: str, viewer: Viewer, limit: int = 8) -> Completions:
-        """Titles and words starting with the last word typed, from visible documents.
-
-        Earlier words typed narrow the titles ("buurt moes" finds titles with "buurt" and a
-        word starting "moes"); the word list only looks at the last one.
-        """
-        typed = [fold(normalise(w)) for w in TOKEN_PATTERN.findall(prefix or "")][:10]
-        if not typed or len(typed[-1]) < MIN_PREFIX:
-            return Completions(title_ids=[], terms=[])
-        *before, last = typed
+        """``flow.complete`` on this index."""
         visibility = visibility_expression(viewer)
-        complete_words = [w.exact for w in words(" ".join(before))]
-        title = [f"{{title_exact}}: {quote(w)}" for w in complete_words]
-        title.append(f"{{title_exact}}: {quote(last)} *")
-        with self._reader() as reader:
-            expression = conjunction(title[0], *title[1:], visibility)
-            matches = reader.ids(expression)
+
+        def titles(reader: Reader, typed: flow.Typed) -> list[int]:
+            title = [f"{{title_exact}}: {quote(w)}" for w in typed.before]
+            title.append(f"{{title_exact}}: {quote(typed.last)} *")
+            matches = reader.ids(conjunction(title[0], *title[1:], visibility))
             created = reader.created()
-            title_ids = heapq.nlargest(limit, matches, key=lambda i: created[i])
-            terms = self._frequent_terms(reader, last, visibility, limit)
-        return Completions(title_ids=title_ids, terms=terms)
+            return heapq.nlargest(limit, matches, key=lambda i: created[i])
+
+        with self._reader() as reader:
+            return flow.complete(
+                prefix,
+                lambda typed: titles(reader, typed),
+                lambda last: self._frequent_terms(reader, last, visibility, limit),
+            )
 
     @staticmethod
     def _frequent_terms(
@@ -540,16 +510,13 @@ class SqliteBackend:
         )
         frequency: Counter[str] = Counter()
         for term, docs in rows:
-            if term.isalpha() and len(term) > len(prefix):
-                frequency[term] += docs
-        out = []
-        for term in sorted(frequency, key=lambda t: (-frequency[t], t)):
-            # The index counts every document; only words the viewer could find are offered.
-            if reader.any(conjunction(f"{EXACT_COLUMNS}: {quote(term)}", visibility)):
-                out.append(term)
-                if len(out) >= limit:
-                    break
-        return out
+            frequency[term] += docs
+        return flow.frequent_completions(
+            frequency,
+            prefix,
+            lambda term: reader.any(conjunction(f"{EXACT_COLUMNS}: {quote(term)}", visibility)),
+            limit,
+        )
 
 
 def _exact_terms(reader: Reader, letter: str) -> list[str]:

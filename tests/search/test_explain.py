@@ -54,3 +54,9 @@ def test_words_come_normalised_and_the_result_is_json() -> None:
 def test_text_without_words_gives_nothing() -> None:
     assert explain("") == []
     assert explain(" -- !! ") == []
+
+
+def test_the_documented_example() -> None:
+    assert explain("belangrijke") == [
+        {"word": "belangrijke", "term": "belangrijk", "exact": "belangrijke", "parts": []}
+    ]

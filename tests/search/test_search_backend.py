@@ -517,3 +517,32 @@ def test_correction_counts_only_what_the_viewer_may_see(tmp_path: Path) -> None:
     assert search.search(SearchQuery(text="buurtkamerz")).suggestion == "buurtkamers"
     member = search.search(SearchQuery(text="buurtkamerz", viewer=MEMBER))
     assert member.suggestion == "buurtkamer"
+
+
+def test_a_compound_part_in_the_title_counts_as_a_title_match(
+    tmp_path: Path, backend_class: type
+) -> None:
+    # "netwerk" is a part of "Buurtnetwerken" in the title of 1, of one in the body of 2.
+    search = backend_class(tmp_path / "idx")
+    search.index(
+        [
+            doc(1, title="Buurtnetwerken versterken", body="Samen sterker in de wijk."),
+            doc(2, title="Samen sterker", body="Buurtnetwerken en wijknetwerken helpen."),
+            # Without other documents every word is in all of them and BM25 ranks nothing.
+            *(doc(i, title=f"Verslag {i}", body="Over iets anders.") for i in range(3, 9)),
+        ]
+    )
+    assert ids(search.search(SearchQuery(text="netwerk"))) == [1, 2]
+
+
+def test_highlights_mark_a_compound_query_but_not_words_sharing_a_part(
+    tmp_path: Path, backend_class: type
+) -> None:
+    search = backend_class(tmp_path / "idx")
+    body = "Het buurtinitiatief begon in het buurthuis, een initiatief uit de buurt."
+    search.index([doc(1, body=body)])
+    snippet = search.search(SearchQuery(text="buurtinitiatief")).hits[0].snippet
+    assert "<mark>buurtinitiatief</mark>" in snippet
+    assert "<mark>buurthuis</mark>" not in snippet
+    # The parts as words of their own are what the query also matches.
+    assert "<mark>initiatief</mark>" in snippet and "<mark>buurt</mark>" in snippet

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from kennisnet.search.analysis import words
-from kennisnet.search.snippets import MAX_CHARS, SNIPPET_CHARS, plain_snippet, snippet
+from kennisnet.search.snippets import (
+    MAX_CHARS,
+    SNIPPET_CHARS,
+    Marks,
+    hit_snippet,
+    marks,
+    plain_snippet,
+    snippet,
+)
 
 
-def query_terms(text: str) -> frozenset[str]:
-    return frozenset(t for w in words(text) for t in (w.stem, w.exact, *w.leaves))
+def query_terms(text: str) -> Marks:
+    return marks([text])
 
 
 def test_marks_inflections_compounds_and_accents() -> None:
@@ -54,3 +61,26 @@ def test_no_match_gives_none_and_plain_snippet_shortens() -> None:
 def test_matches_beyond_the_reading_limit_are_not_looked_for() -> None:
     text = "x " * (MAX_CHARS // 2) + "mantelzorg"
     assert snippet(text, query_terms("mantelzorg")) is None
+
+
+def test_a_compound_query_marks_its_parts_alone_but_not_words_sharing_them() -> None:
+    text = "Ons buurtinitiatief in het buurthuis: een initiatief voor de buurt."
+    html = snippet(text, query_terms("buurtinitiatief"))
+    assert html == (
+        "Ons <mark>buurtinitiatief</mark> in het buurthuis: een <mark>initiatief</mark>"
+        " voor de <mark>buurt</mark>."
+    )
+
+
+def test_a_word_marks_the_compounds_it_is_part_of() -> None:
+    html = snippet("De buurtnetwerken en het netwerk.", query_terms("netwerken"))
+    assert html == "De <mark>buurtnetwerken</mark> en het <mark>netwerk</mark>."
+
+
+def test_hit_snippet_falls_back_to_the_summary_then_the_start() -> None:
+    found = query_terms("mantelzorg")
+    assert hit_snippet("Voor mantelzorgers", "Over iets anders", found) == (
+        "Voor <mark>mantelzorgers</mark>"
+    )
+    assert hit_snippet("Samenvatting", "Tekst", found) == "Samenvatting"
+    assert hit_snippet("", "Tekst", Marks()) == "Tekst"

@@ -12,7 +12,7 @@ What must stay true:
   on-disk format: renaming them needs ``backend.SCHEMA_VERSION`` bumped (old indexes then no
   longer open, and the start-up check rebuilds them).
 - Every filter gives the same result in ``mode="index"`` and ``mode="query"``: query terms must
-  meet index terms, and Whoosh's highlighter re-analyses stored text in query mode.
+  meet index terms.
 - Whoosh reuses one mutable ``Token`` for a whole stream: a filter reads ``t.text`` before it
   yields, and one that emits extra tokens yields copies (``t.copy()``).
 - Stop words go before compound parts are added: the stop filter renumbers positions, and parts

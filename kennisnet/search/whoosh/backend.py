@@ -7,7 +7,6 @@ swap it in, and every write takes the generations' write lock.
 from __future__ import annotations
 
 import functools
-import html
 import logging
 import threading
 import weakref
@@ -16,15 +15,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
-from whoosh import highlight, index, qparser
+from whoosh import index, qparser
 from whoosh import query as wq
 from whoosh.automata.lev import levenshtein_automaton
 from whoosh.codec.base import Automata
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.searching import Searcher
 
-from kennisnet.search import querylang
-from kennisnet.search.analysis import ANALYSIS_VERSION, TOKEN_PATTERN, fold, normalise, stem
+from kennisnet.search import flow, querylang, snippets
+from kennisnet.search.analysis import ANALYSIS_VERSION, WordTerms
 from kennisnet.search.base import (
     FACETS,
     FIELD_PREFIX,
@@ -48,9 +47,9 @@ T = TypeVar("T")
 # 2: unstemmed companion fields (title_exact, body_exact). 4: line-end hyphens rejoined.
 # 5: analyzers moved to search.whoosh.analyzers (pickled by module path); hyphens are rejoined
 # before the backend sees the text.
-SCHEMA_VERSION = f"5.{ANALYSIS_VERSION}"
+# 6: snippets from the shared highlighter (no character offsets stored).
+SCHEMA_VERSION = f"6.{ANALYSIS_VERSION}"
 INDEX_NAME = "kennisnet"
-SNIPPET_CHARS = 240
 TEXT_FIELDS = (
     "title",
     "summary",
@@ -66,11 +65,8 @@ TEXT_FIELDS = (
 EXACT_BOOSTS = {"title_exact": 3.0, "body_exact": 1.0}
 EXACT_FIELDS = tuple(EXACT_BOOSTS)
 MAX_IDLE_SEARCHERS = 8
-# Spelling: words shorter than this are left alone (too many neighbours at edit distance 1).
-MIN_CORRECTABLE = 4
 MORE_LIKE_TEXT_CHARS = 8_000  # key terms from the title, summary and the start
 MORE_LIKE_TERMS = 12
-MIN_PREFIX = 2
 MAX_PREFIX_TERMS = 2_000  # lexicon entries looked at for one autocomplete prefix
 FIELD_FOR_FILTER = {
     "theme": "themes",
@@ -86,9 +82,11 @@ def make_schema() -> Schema:
     exact = exact_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
+        # A compound's parts are in the field with the compound: a part of a title's compound
+        # is a title match ("netwerk" in "Buurtnetwerken versterken").
         title=TEXT(analyzer=dutch, field_boost=3.0, stored=True),
-        summary=TEXT(analyzer=dutch, field_boost=1.5, stored=True, chars=True),
-        body=TEXT(analyzer=dutch, stored=True, chars=True),
+        summary=TEXT(analyzer=dutch, field_boost=1.5, stored=True),
+        body=TEXT(analyzer=dutch, stored=True),
         # Not stored: snippets come from "body", whose stemmed terms cover every exact match.
         title_exact=TEXT(analyzer=exact),
         body_exact=TEXT(analyzer=exact),  # summary and body
@@ -108,18 +106,6 @@ def make_schema() -> Schema:
         created=DATETIME(sortable=True),
         meta=STORED,
     )
-
-
-class MarkFormatter(highlight.Formatter):
-    """Escapes the document's text and wraps matches in <mark>."""
-
-    between = " … "
-
-    def format_token(self, text: str, token, replace: bool = False) -> str:  # type: ignore[no-untyped-def]
-        return f"<mark>{html.escape(highlight.get_text(text, token, replace))}</mark>"
-
-    def _text(self, text: str) -> str:
-        return html.escape(text)
 
 
 class _Pooled:
@@ -330,19 +316,20 @@ class WhooshBackend:
             allowed = _intersect(visible, *selected.values())
             matched = self._matching(searcher, text_query)
             fallback = None
-            if text_query is not None and matched.isdisjoint(allowed):
-                # No document has every word: show those with any of them, and say so.
-                # Any of the words, but still none of those after NOT (Whoosh's OrGroup
-                # would read "a OR NOT b" and bring back what the member excluded).
-                any_text = querylang.to_text(querylang.any_words(querylang.parse(query.text)))
-                any_query = self._parse(any_text, searcher, qparser.AndGroup)
-                if any_query is not None and any_query != text_query:
-                    any_matched = self._matching(searcher, any_query)
-                    if not any_matched.isdisjoint(allowed):
-                        text_query, matched, fallback = any_query, any_matched, "or"
+            tree = querylang.parse(query.text)
+            if text_query is not None:
+                # The fallback query is written out again in our syntax: Whoosh's OrGroup
+                # would read "a OR NOT b" and bring back what the member excluded.
+                def match(other: querylang.Node) -> tuple[wq.Query, frozenset[int]] | None:
+                    parsed = self._parse(querylang.to_text(other), searcher)
+                    return None if parsed is None else (parsed, self._matching(searcher, parsed))
+
+                tree, (text_query, matched), fallback = flow.fallback(
+                    tree, (text_query, matched), match, lambda m: not m[1].isdisjoint(allowed)
+                )
             found = allowed & matched  # a set: Whoosh takes sets, not frozensets, as filters
             total = len(found)
-            pagenum, offset = page_window(total, query.page, query.per_page)
+            _, offset = page_window(total, query.page, query.per_page)
             hits: list[Hit] = []
             if found:
                 newest = query.sort == "newest" or text_query is None
@@ -352,19 +339,17 @@ class WhooshBackend:
                     filter=found,
                     sortedby="created" if newest else None,
                     reverse=newest,
-                    terms=text_query is not None,
                 )
-                results.formatter = MarkFormatter()
-                # Pinpoint: fragments from the character offsets stored in the postings
-                # (body and summary have chars=True), so the text is not analysed again.
-                results.fragmenter = highlight.PinpointFragmenter(
-                    maxchars=200, surround=60, autotrim=True
-                )
+                wanted = snippets.Marks()
+                if text_query is not None:
+                    wanted = snippets.marks(querylang.positive_texts(tree))
                 hits = [
                     Hit(
                         id=int(hit["id"]),
                         score=float(hit.score or 0.0),
-                        snippet=_snippet(hit, text_query is not None),
+                        snippet=snippets.hit_snippet(
+                            hit.get("summary") or "", hit.get("body") or "", wanted
+                        ),
                     )
                     for hit in results[offset : offset + query.per_page]
                 ]
@@ -373,15 +358,7 @@ class WhooshBackend:
             if text_query is not None:
                 filters = _and([_visibility(query.viewer), *self._filter_queries(query)])
                 suggestion = self._suggest(searcher, query.text, query.viewer, filters)
-            return SearchResults(
-                total=total,
-                page=pagenum,
-                per_page=query.per_page,
-                hits=hits,
-                facets=facets,
-                suggestion=suggestion,
-                fallback=fallback,
-            )
+            return flow.results(query, total, hits, facets, suggestion, fallback)
 
     @staticmethod
     def _filter_queries(query: SearchQuery) -> list[wq.Query]:
@@ -496,47 +473,30 @@ class WhooshBackend:
     def _suggest(
         self, searcher: Searcher, text: str, viewer: Viewer, filters: wq.Query
     ) -> str | None:
-        """A corrected query, or None. Only words in documents this viewer may see are
-        offered, and only a correction that finds documents under ``filters`` is returned,
-        so a suggestion never reveals a word from a document the viewer cannot open."""
-        analyzer = searcher.schema["body_exact"].analyzer
-        # Whoosh reuses one token object for a stream: copy what is needed while iterating.
-        tokens = [
-            (t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True, mode="query")
-        ]
-        replacements: list[tuple[int, int, str]] = []
-        for word, start, end in tokens:
-            if self._known(searcher, word, viewer):
-                continue
-            better = self._correction(searcher, word, viewer)
-            if better is None:
-                return None
-            replacements.append((start, end, better))
-        if not replacements:
-            return None
-        corrected = text
-        for start, end, better in reversed(replacements):
-            corrected = corrected[:start] + better + corrected[end:]
-        corrected = " ".join(corrected.split())
-        # It must find documents the way a search would: all words, or else any of them.
-        for group in (qparser.AndGroup, qparser.OrGroup):
-            check = self._parse(corrected, searcher, group)
-            if check is not None and _finds_any(searcher, _and([check, filters])):
-                return corrected
-        return None
+        """A corrected query (``flow.suggest``) from words in documents this viewer may see,
+        that finds documents under ``filters``."""
 
-    def _known(self, searcher: Searcher, word: str, viewer: Viewer) -> bool:
-        """The word, or the stem of the whole word, is in a document the viewer may see.
+        def finds(tree: querylang.Node) -> bool:
+            check = self._parse(querylang.to_text(tree), searcher)
+            return check is not None and _finds_any(searcher, _and([check, filters]))
 
-        The whole word's stem, not the analyzer's output: a compound part of a misspelled
-        word ("mantel" in "mantelzorgr") must not make it look known.
+        return flow.suggest(
+            text,
+            lambda word: self._known(searcher, word, viewer),
+            lambda word: self._correction(searcher, word, viewer),
+            finds,
+        )
+
+    def _known(self, searcher: Searcher, word: WordTerms, viewer: Viewer) -> bool:
+        """The word, or the term of the whole word, is in a document the viewer may see.
+
+        The whole word's term, not its parts: a compound part of a misspelled word ("mantel"
+        in "mantelzorgr") must not make it look known.
         """
-        if len(word) < MIN_CORRECTABLE or not word.isalpha():
+        exact = word.exact
+        if any(self._visible_frequency(searcher, f, exact, viewer, 1) for f in EXACT_FIELDS):
             return True
-        if any(self._visible_frequency(searcher, f, word, viewer, 1) for f in EXACT_FIELDS):
-            return True
-        whole = stem(word)
-        return any(self._visible_frequency(searcher, f, whole, viewer, 1) for f in TEXT_FIELDS)
+        return any(self._visible_frequency(searcher, f, word.stem, viewer, 1) for f in TEXT_FIELDS)
 
     def _correction(self, searcher: Searcher, word: str, viewer: Viewer) -> str | None:
         """The closest visible word (edit distance 1, else 2), the most frequent on a tie."""
@@ -583,33 +543,25 @@ class WhooshBackend:
 
     # -- autocomplete --------------------------------------------------------------------
     def complete(self, prefix: str, viewer: Viewer, limit: int = 8) -> Completions:
-        """Titles and words starting with the last word typed, from visible documents.
+        """``flow.complete`` on this index."""
 
-        Earlier words typed narrow the titles ("buurt moes" finds titles with "buurt" and a
-        word starting "moes"); the word list only looks at the last one.
-        """
-        words = _prefix_words(prefix)
-        if not words or len(words[-1]) < MIN_PREFIX:
-            return Completions(title_ids=[], terms=[])
-        *before, last = words
-        with self._searcher() as searcher:
-            analyzer = searcher.schema["title_exact"].analyzer
-            complete_words = [t.text for t in analyzer(" ".join(before), mode="query")]
-            title_query = _and(
-                [
-                    *(wq.Term("title_exact", w) for w in complete_words),
-                    wq.Prefix("title_exact", last),
-                ]
-            )
+        def titles(searcher: Searcher, typed: flow.Typed) -> list[int]:
+            words = [wq.Term("title_exact", w) for w in typed.before]
+            title_query = _and([*words, wq.Prefix("title_exact", typed.last)])
             # As sets (a short prefix expands to thousands of words), newest first.
             reader = searcher.reader()
             matches = _docset(searcher, title_query.simplify(reader))
             docnums = matches & self._visible_docs(searcher, viewer)
             created = reader.column_reader("created")
             newest = sorted(docnums, key=lambda d: created[d], reverse=True)[:limit]
-            title_ids = [int(searcher.stored_fields(d)["id"]) for d in newest]
-            terms = self._frequent_terms(searcher, last, viewer, limit)
-        return Completions(title_ids=title_ids, terms=terms)
+            return [int(searcher.stored_fields(d)["id"]) for d in newest]
+
+        with self._searcher() as searcher:
+            return flow.complete(
+                prefix,
+                lambda typed: titles(searcher, typed),
+                lambda last: self._frequent_terms(searcher, last, viewer, limit),
+            )
 
     def _frequent_terms(
         self, searcher: Searcher, prefix: str, viewer: Viewer, limit: int
@@ -621,17 +573,15 @@ class WhooshBackend:
                 if n >= MAX_PREFIX_TERMS:
                     break
                 word = term.decode("utf-8") if isinstance(term, bytes) else term
-                if word.isalpha() and len(word) > len(prefix):
-                    frequency[word] = frequency.get(word, 0) + info.doc_frequency()
-        ranked = sorted(frequency, key=lambda w: (-frequency[w], w))
-        out = []
-        for word in ranked:
-            # The index counts every document; only words the viewer could find are offered.
-            if any(self._visible_frequency(searcher, f, word, viewer, 1) for f in EXACT_FIELDS):
-                out.append(word)
-                if len(out) >= limit:
-                    break
-        return out
+                frequency[word] = frequency.get(word, 0) + info.doc_frequency()
+        return flow.frequent_completions(
+            frequency,
+            prefix,
+            lambda word: any(
+                self._visible_frequency(searcher, f, word, viewer, 1) for f in EXACT_FIELDS
+            ),
+            limit,
+        )
 
 
 def _filter_field(name: str, values: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
@@ -790,11 +740,6 @@ def _finds_any(searcher: Searcher, q: wq.Query) -> bool:
     return next(iter(searcher.docs_for_query(q)), None) is not None
 
 
-def _prefix_words(text: str) -> list[str]:
-    """Folded words of an autocomplete prefix; stop words kept ("de" may start "dementie")."""
-    return [fold(normalise(w)) for w in TOKEN_PATTERN.findall(text or "")][:10]
-
-
 def _visibility_filter(query: SearchQuery) -> wq.Query:
     return _visibility(query.viewer)
 
@@ -836,20 +781,3 @@ def _any_of(field: str, values: tuple[str, ...]) -> wq.Query:
 
 def _and(queries: list[wq.Query]) -> wq.Query:
     return queries[0] if len(queries) == 1 else wq.And(queries)
-
-
-def _snippet(hit, highlighted: bool) -> str:  # type: ignore[no-untyped-def]
-    if highlighted:
-        for field in ("body", "summary"):
-            try:
-                fragment = hit.highlights(field, top=2)
-            except Exception:  # a highlighter hiccup must not lose the result
-                log.debug("highlighting failed for %s", hit.get("id"), exc_info=True)
-                fragment = ""
-            if fragment:
-                return fragment
-    source = hit.get("summary") or hit.get("body") or ""
-    source = " ".join(source.split())
-    if len(source) > SNIPPET_CHARS:
-        source = source[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
-    return html.escape(source)
