@@ -223,4 +223,4 @@ def fit_scale(width: float, height: float, scale: float, max_pixels: int) -> flo
     area = max(width, 1.0) * max(height, 1.0) * scale * scale
     if area <= max_pixels:
         return scale
-    return scale * (max_pixels / area) ** 0.5
+    return scale * (max_pixels / area) ** 0.5 * 0.995  # renderers round sizes up
