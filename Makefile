@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 APT_STAMP := $(VENV)/.apt-installed
-APT_PACKAGES := chromium chromium-driver fonts-dejavu-core
+APT_PACKAGES := chromium chromium-driver fonts-dejavu-core tesseract-ocr tesseract-ocr-nld \
+	tesseract-ocr-eng antiword catdoc poppler-utils
 
 .PHONY: install install-test system-deps run test lint format messages clean
 
@@ -26,14 +27,20 @@ $(TEST_STAMP): pyproject.toml $(STAMP)
 
 install-test: $(TEST_STAMP)
 
-# Chromium (for the browser tests) and a Unicode font (for the demo PDFs) come from Debian.
+# From Debian: Chromium (browser tests), a Unicode font (demo PDFs, test scans), Tesseract with
+# Dutch and English (OCR), antiword and catdoc (.doc), poppler-utils (pdftotext, the benchmark's
+# reference).
 system-deps:
-	@if [ -x /usr/bin/chromium ] && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+	@if [ -x /usr/bin/chromium ] && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] \
+		&& tesseract --list-langs 2>/dev/null | grep -qx nld \
+		&& tesseract --list-langs 2>/dev/null | grep -qx eng \
+		&& command -v antiword >/dev/null && command -v catdoc >/dev/null \
+		&& command -v pdftotext >/dev/null; then \
 		exit 0; \
 	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) >/dev/null; \
 	else \
-		echo "Install these Debian packages for the browser tests: $(APT_PACKAGES)"; \
+		echo "Install these Debian packages for the browser and OCR tests: $(APT_PACKAGES)"; \
 	fi
 
 run: install

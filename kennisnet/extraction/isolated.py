@@ -1,31 +1,41 @@
-"""Extraction in a child process with CPU, memory and wall-clock limits.
+"""Extraction and preview rendering in a child process with CPU, memory and wall-clock limits.
 
 Parsers of uploaded files are the easiest place for a hostile or broken file to hang a worker,
 eat its memory or crash it (PDFium is C++). So the task queue runs every extraction in a
 fresh interpreter (``python -m kennisnet.extraction.isolated``): the request goes in as JSON
 on stdin, the result comes back as JSON on stdout. The child sets its own rlimits after its
-imports, so the limits bound the parsing, not the interpreter's start-up.
+imports, so the limits bound the parsing, not the interpreter's start-up. The child runs in a
+process group of its own; the subprocesses it starts (Tesseract, antiword) inherit its limits
+and are killed with it.
 """
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import importlib
 import json
 import logging
 import math
 import os
+import selectors
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from kennisnet.extraction.base import (
     FORMAT_MODULES,
+    IMAGE_KINDS,
     KINDS,
     MSG_UNSUPPORTED_KIND,
+    OCR_KINDS,
     Extracted,
     ExtractionFailed,
+    ProgressCallback,
+    Rendered,
 )
 from kennisnet.extraction.reading import extract
 
@@ -33,6 +43,8 @@ logger = logging.getLogger(__name__)
 
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]
 _STDERR_TAIL = 2000
+OCR_SHARE = 0.85
+"""The share of the timeout in which the child may start recognising another page."""
 
 MSG_CRASHED = (
     "Het programma dat de tekst leest is onverwacht gestopt; "
@@ -59,42 +71,191 @@ def run(
     memory_mb: int,
     max_pages: int,
     max_chars: int,
+    ocr_max_pages: int = 50,
+    on_progress: ProgressCallback | None = None,
 ) -> Extracted:
-    """Parent side: start the child, enforce the wall clock, translate how it ended."""
+    """Parent side of an extraction: start the child, relay its progress, read its answer."""
     if kind not in KINDS:
         raise ExtractionFailed("unsupported", MSG_UNSUPPORTED_KIND)
     request = {
-        "path": str(path.resolve()),
-        "kind": kind,
+        "mode": "extract",
         "max_pages": max_pages,
         "max_chars": max_chars,
+        "ocr_max_pages": ocr_max_pages,
+    }
+    payload = _run_child(path, kind, request, timeout, memory_mb, on_progress)
+    return Extracted(
+        text=payload["text"],
+        pages=payload["pages"],
+        title=payload["title"],
+        meta=payload["meta"],
+        text_source=payload["text_source"],
+        ocr_confidence=payload["ocr_confidence"],
+        notes=tuple(payload["notes"]),
+        author=payload["author"],
+        created=payload["created"],
+    )
+
+
+def run_render(
+    path: Path,
+    kind: str,
+    *,
+    max_pages: int,
+    thumb_width: int,
+    page_width: int,
+    timeout: float,
+    memory_mb: int,
+) -> Rendered:
+    """Parent side of rendering previews, with the same limits and outcomes as extraction."""
+    if kind not in KINDS:
+        raise ExtractionFailed("unsupported", MSG_UNSUPPORTED_KIND)
+    if kind != "pdf" and kind not in IMAGE_KINDS:
+        return Rendered(None, ())
+    request = {
+        "mode": "render",
+        "max_pages": max_pages,
+        "thumb_width": thumb_width,
+        "page_width": page_width,
+    }
+    payload = _run_child(path, kind, request, timeout, memory_mb, None)
+    thumbnail = payload["thumbnail"]
+    return Rendered(
+        thumbnail=base64.b64decode(thumbnail) if thumbnail is not None else None,
+        pages=tuple(base64.b64decode(page) for page in payload["pages"]),
+    )
+
+
+def _run_child(
+    path: Path,
+    kind: str,
+    request: dict[str, Any],
+    timeout: float,
+    memory_mb: int,
+    on_progress: ProgressCallback | None,
+) -> dict[str, Any]:
+    """Run the child in a process group of its own and kill the whole group at the deadline.
+
+    Tesseract, antiword and catdoc are the child's subprocesses: they inherit its rlimits and
+    its process group, so the wall-clock kill reaches them too. Progress comes back as lines
+    "done total" on a pipe of its own, read while waiting for the answer.
+    """
+    progress_read, progress_write = os.pipe()
+    request = {
+        **request,
+        "path": str(path.resolve()),
+        "kind": kind,
         "memory_mb": memory_mb,
         "cpu_seconds": max(1, math.ceil(timeout)),
+        # Stop starting OCR pages a little before the parent's deadline, so that a long scan
+        # ends with the pages it read and a note instead of being killed.
+        "ocr_seconds": max(0.0, timeout * OCR_SHARE - 1),
+        "progress_fd": progress_write,
     }
-    process = subprocess.Popen(  # our own module, run by this interpreter
-        [sys.executable, "-m", "kennisnet.extraction.isolated"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=_PROJECT_ROOT,
-    )
     try:
-        stdout, stderr = process.communicate(json.dumps(request).encode(), timeout=timeout)
+        process = subprocess.Popen(  # our own module, run by this interpreter
+            [sys.executable, "-m", "kennisnet.extraction.isolated"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=_PROJECT_ROOT,
+            pass_fds=(progress_write,),
+            start_new_session=True,
+        )
+    finally:
+        os.close(progress_write)
+    try:
+        stdout, stderr = _communicate(
+            process, json.dumps(request).encode(), progress_read, timeout, on_progress
+        )
     except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
-        logger.warning("extraction of %s timed out after %gs", path.name, timeout)
+        _kill_group(process)
+        logger.warning("%s of %s timed out after %gs", request["mode"], path.name, timeout)
         raise ExtractionFailed("timeout", _msg_timeout(timeout)) from None
     finally:
+        os.close(progress_read)
         if process.poll() is None:  # KeyboardInterrupt and the like: never leave it running
-            process.kill()
-            process.wait()
+            _kill_group(process)
+        else:
+            _kill_group(process, reap=False)  # stray grandchildren, if any
+        for stream in (process.stdin, process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
     return _outcome(path, process.returncode, stdout, stderr, timeout)
+
+
+def _communicate(
+    process: subprocess.Popen[bytes],
+    request: bytes,
+    progress_fd: int,
+    timeout: float,
+    on_progress: ProgressCallback | None,
+) -> tuple[bytes, bytes]:
+    """Like ``Popen.communicate`` with a timeout, also reading the progress pipe."""
+    deadline = time.monotonic() + timeout
+    assert process.stdin is not None and process.stdout is not None  # noqa: S101
+    assert process.stderr is not None  # noqa: S101
+    try:
+        process.stdin.write(request)  # a few hundred bytes: fits the pipe's buffer
+        process.stdin.close()
+    except BrokenPipeError:
+        pass  # the child died at once; its exit status tells why
+    chunks: dict[int, list[bytes]] = {process.stdout.fileno(): [], process.stderr.fileno(): []}
+    pending = b""
+    with selectors.DefaultSelector() as selector:
+        for fd in (*chunks, progress_fd):
+            selector.register(fd, selectors.EVENT_READ)
+        while selector.get_map():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise subprocess.TimeoutExpired(process.args, timeout)
+            for key, _ in selector.select(remaining):
+                data = os.read(key.fd, 65536)
+                if not data:
+                    selector.unregister(key.fd)
+                elif key.fd == progress_fd:
+                    pending = _relay_progress(pending + data, on_progress)
+                else:
+                    chunks[key.fd].append(data)
+                    if key.fd == process.stderr.fileno():
+                        _keep_tail(chunks[key.fd])
+    try:
+        process.wait(max(0.01, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        raise subprocess.TimeoutExpired(process.args, timeout) from None
+    return b"".join(chunks[process.stdout.fileno()]), b"".join(chunks[process.stderr.fileno()])
+
+
+def _relay_progress(data: bytes, on_progress: ProgressCallback | None) -> bytes:
+    *lines, rest = data.split(b"\n")
+    for line in lines:
+        try:
+            done, total = (int(part) for part in line.split())
+        except ValueError:
+            continue
+        if on_progress is not None:
+            on_progress(done, total)
+    return rest[-100:]
+
+
+def _keep_tail(chunks: list[bytes]) -> None:
+    """Keep only the end of what a chatty child says on stderr."""
+    if sum(len(chunk) for chunk in chunks) > 4 * _STDERR_TAIL:
+        joined = b"".join(chunks)[-_STDERR_TAIL:]
+        chunks[:] = [joined]
+
+
+def _kill_group(process: subprocess.Popen[bytes], *, reap: bool = True) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    if reap:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(5)
 
 
 def _outcome(
     path: Path, returncode: int, stdout: bytes, stderr: bytes, timeout: float
-) -> Extracted:
+) -> dict[str, Any]:
     tail = stderr[-_STDERR_TAIL:].decode("utf-8", "replace")
     if tail:
         logger.debug("extraction child for %s said: %s", path.name, tail)
@@ -105,12 +266,7 @@ def _outcome(
             logger.error("extraction child for %s sent no valid result: %s", path.name, tail)
             raise ExtractionFailed("crashed", MSG_CRASHED) from None
         if payload.get("ok"):
-            return Extracted(
-                text=payload["text"],
-                pages=payload["pages"],
-                title=payload["title"],
-                meta=payload["meta"],
-            )
+            return cast(dict[str, Any], payload)
         raise ExtractionFailed(payload["code"], payload["message"])
     if returncode == -signal.SIGXCPU:
         logger.warning("extraction of %s hit the CPU limit", path.name)
@@ -130,42 +286,93 @@ def _limit_resources(memory_mb: int, cpu_seconds: int) -> None:
     # SIGXCPU at the soft limit ends the child; the hard limit (SIGKILL) is a backstop.
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 2))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    # Parsing never writes files; Python ignores SIGXFSZ, so a write just fails.
+    # Parsing never writes files; Python ignores SIGXFSZ, so a write just fails. Tesseract,
+    # antiword and catdoc inherit all four limits and talk through pipes only.
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
 
 
 def main() -> int:
-    """Child side: read the request, limit ourselves, extract, write one JSON object."""
+    """Child side: read the request, limit ourselves, do the work, write one JSON object."""
     # Anything a library prints must not corrupt the result: fd 1 becomes stderr and the
     # result goes to a private duplicate of the original stdout.
     result_fd = os.dup(1)
     os.dup2(2, 1)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # one line per broken object
+    started = time.monotonic()
     request = json.loads(sys.stdin.buffer.read())
-    importlib.import_module(FORMAT_MODULES[request["kind"]])  # import before limiting memory
+    kind = request["kind"]
+    progress = os.fdopen(request["progress_fd"], "w", buffering=1, encoding="ascii")
+    # Import before limiting memory; ask Tesseract for its languages while files may be read.
+    if request["mode"] == "render":
+        importlib.import_module("kennisnet.extraction.previews")
+    else:
+        importlib.import_module(FORMAT_MODULES[kind])
+        if kind in OCR_KINDS:
+            importlib.import_module("kennisnet.extraction.ocr").languages()
     _limit_resources(request["memory_mb"], request["cpu_seconds"])
+
+    def report(done: int, total: int) -> None:
+        with contextlib.suppress(OSError):
+            progress.write(f"{done} {total}\n")
+
     payload: dict[str, Any]
     try:
-        extracted = extract(
-            Path(request["path"]),
-            request["kind"],
-            max_pages=request["max_pages"],
-            max_chars=request["max_chars"],
-        )
+        if request["mode"] == "render":
+            payload = _render(request)
+        else:
+            payload = _extract(request, report, started + request["ocr_seconds"])
     except ExtractionFailed as exc:
         payload = {"ok": False, "code": exc.code, "message": exc.message}
-    else:
-        payload = {
-            "ok": True,
-            "text": extracted.text,
-            "pages": extracted.pages,
-            "title": extracted.title,
-            "meta": dict(extracted.meta),
-        }
+    with contextlib.suppress(OSError):
+        progress.close()
     with os.fdopen(result_fd, "w", encoding="utf-8") as result:
         json.dump(payload, result, ensure_ascii=False)
     return 0
+
+
+def _extract(request: dict[str, Any], report: ProgressCallback, deadline: float) -> dict[str, Any]:
+    extracted = extract(
+        Path(request["path"]),
+        request["kind"],
+        max_pages=request["max_pages"],
+        max_chars=request["max_chars"],
+        ocr_max_pages=request["ocr_max_pages"],
+        on_progress=report,
+        ocr_deadline=deadline,
+    )
+    return {
+        "ok": True,
+        "text": extracted.text,
+        "pages": extracted.pages,
+        "title": extracted.title,
+        "meta": dict(extracted.meta),
+        "text_source": extracted.text_source,
+        "ocr_confidence": extracted.ocr_confidence,
+        "notes": list(extracted.notes),
+        "author": extracted.author,
+        "created": extracted.created,
+    }
+
+
+def _render(request: dict[str, Any]) -> dict[str, Any]:
+    render = importlib.import_module("kennisnet.extraction.previews").render
+    try:
+        rendered = render(
+            Path(request["path"]),
+            request["kind"],
+            max_pages=request["max_pages"],
+            thumb_width=request["thumb_width"],
+            page_width=request["page_width"],
+        )
+    except MemoryError:
+        raise ExtractionFailed("too_large", MSG_TOO_LARGE) from None
+    thumbnail = rendered.thumbnail
+    return {
+        "ok": True,
+        "thumbnail": base64.b64encode(thumbnail).decode() if thumbnail is not None else None,
+        "pages": [base64.b64encode(page).decode() for page in rendered.pages],
+    }
 
 
 if __name__ == "__main__":

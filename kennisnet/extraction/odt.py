@@ -16,6 +16,7 @@ import contextlib
 import io
 import logging
 from pathlib import Path
+from typing import Any
 
 from odf.element import Element, Node
 from odf.namespaces import DCNS, METANS, OFFICENS, TABLENS, TEXTNS
@@ -23,9 +24,7 @@ from odf.opendocument import load
 
 from kennisnet.extraction.base import Extracted, ExtractionFailed
 from kennisnet.extraction.packages import checked_package
-from kennisnet.extraction.sniff import (
-    ODT_MIMETYPE,
-)
+from kennisnet.extraction.sniff import ODT_MIMETYPE
 
 logger = logging.getLogger(__name__)
 
@@ -65,31 +64,44 @@ _META_FIELDS = {
 def extract(path: Path, *, kind: str = "odt", max_pages: int | None = None) -> Extracted:
     """Body text, tables and notes of an ODF text document, and its title from meta.xml."""
     del kind, max_pages  # page breaks in ODT are layout, not data
-    _check_package(path)
+    document = load_odf(
+        path, mimetype=ODT_MIMETYPE, corrupt=MSG_CORRUPT, not_kind=MSG_NOT_TEXT, doctype=MSG_DOCTYPE
+    )
+    body = getattr(document, "text", None)
+    text = "\n".join(block_texts(body)) if body is not None else ""
+    title, meta = metadata(document.meta)
+    return Extracted(text=text, pages=None, title=title, meta=meta)
+
+
+def load_odf(path: Path, *, mimetype: bytes, corrupt: str, not_kind: str, doctype: str) -> Any:
+    """An odfpy document of the given ODF type, after the shared package checks.
+
+    Shared by ODT, ODS and ODP: each passes its mimetype and its own Dutch messages.
+    """
+    _check_package(path, mimetype=mimetype, corrupt=corrupt, not_kind=not_kind, doctype=doctype)
     printed = io.StringIO()
     # odfpy prints the whole XML part to stdout when SAX fails, and carries on with a partial
     # document; capture it (stdout carries the isolated child's result) and treat it as corrupt.
     with contextlib.redirect_stdout(printed):
         document = load(str(path))
     if _SAX_FAILURE in printed.getvalue():
-        raise ExtractionFailed("corrupt", MSG_CORRUPT)
-    body = getattr(document, "text", None)
-    text = "\n".join(_block_texts(body)) if body is not None else ""
-    title, meta = _metadata(document.meta)
-    return Extracted(text=text, pages=None, title=title, meta=meta)
+        raise ExtractionFailed("corrupt", corrupt)
+    return document
 
 
-def _check_package(path: Path) -> None:
+def _check_package(
+    path: Path, *, mimetype: bytes, corrupt: str, not_kind: str, doctype: str
+) -> None:
     # Flat ODF (.fodt) is one XML file, not a zip: it is refused as corrupt here too.
-    with checked_package(path, corrupt=MSG_CORRUPT, doctype=MSG_DOCTYPE) as archive:
+    with checked_package(path, corrupt=corrupt, doctype=doctype) as archive:
         if "mimetype" not in archive.namelist():
-            raise ExtractionFailed("corrupt", MSG_CORRUPT)
+            raise ExtractionFailed("corrupt", corrupt)
         info = archive.getinfo("mimetype")
-        if info.file_size > 256 or archive.read(info).strip() != ODT_MIMETYPE:
-            raise ExtractionFailed("unsupported", MSG_NOT_TEXT)
+        if info.file_size > 256 or archive.read(info).strip() != mimetype:
+            raise ExtractionFailed("unsupported", not_kind)
 
 
-def _block_texts(root: Element) -> list[str]:
+def block_texts(root: Element) -> list[str]:
     """Paragraph texts in document order; iterative, so deep nesting cannot overflow."""
     texts: list[str] = []
     stack: list[Element] = list(reversed(root.childNodes))
@@ -139,7 +151,7 @@ def _space_count(node: Element) -> int:
     return max(1, min(count, _MAX_SPACES))
 
 
-def _metadata(meta: Element | None) -> tuple[str | None, dict[str, str]]:
+def metadata(meta: Element | None) -> tuple[str | None, dict[str, str]]:
     title = None
     fields: dict[str, str] = {}
     keywords: list[str] = []

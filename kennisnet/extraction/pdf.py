@@ -11,15 +11,18 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pypdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
+from PIL import Image
 from pypdf.errors import FileNotDecryptedError
 
-from kennisnet.extraction.base import Extracted, ExtractionFailed
+from kennisnet.extraction import ocr as recognition
+from kennisnet.extraction.base import Extracted, ExtractionFailed, OcrRequest
 
 logger = logging.getLogger(__name__)
 
@@ -50,9 +53,49 @@ _METADATA_KEYS = {
 }
 
 
-def extract(path: Path, *, kind: str = "pdf", max_pages: int | None = None) -> Extracted:
-    """Read up to ``max_pages`` pages; ``pages`` is always the document's real page count."""
+def extract(
+    path: Path, *, kind: str = "pdf", max_pages: int | None = None, ocr: OcrRequest | None = None
+) -> Extracted:
+    """Read up to ``max_pages`` pages; ``pages`` is always the document's real page count.
+
+    With ``ocr``, pages whose text layer is empty (scans, or the scanned pages of a mixed
+    document) are drawn with PDFium and read by Tesseract, within ``ocr.max_pages``.
+    """
     del kind
+    read = _read(path, max_pages)
+    notes: list[str] = []
+    confidence = None
+    ocr_found = False
+    if read.limit < read.page_count:
+        notes.append(
+            f"Alleen de eerste {read.limit} van de {read.page_count} pagina's zijn gelezen."
+        )
+    empty = [index for index, text in enumerate(read.texts) if not text.strip()]
+    if ocr is not None and empty:
+        outcome = _recognise(path, empty, ocr)
+        for index, text in outcome.texts.items():
+            read.texts[index] = text
+        notes.extend(outcome.notes)
+        confidence = outcome.confidence
+        ocr_found = outcome.found_text
+    result = _result(read.texts, read.page_count, read.limit, read.info)
+    return replace(
+        result,
+        text_source="ocr" if ocr_found else None,
+        ocr_confidence=confidence if ocr_found else None,
+        notes=tuple(notes),
+    )
+
+
+@dataclass
+class _Read:
+    texts: list[str]
+    page_count: int
+    limit: int
+    info: Mapping[str, object]
+
+
+def _read(path: Path, max_pages: int | None) -> _Read:
     try:
         return _extract_with_pypdf(path, max_pages)
     except (ExtractionFailed, MemoryError, OSError):
@@ -70,6 +113,37 @@ def extract(path: Path, *, kind: str = "pdf", max_pages: int | None = None) -> E
         raise ExtractionFailed("corrupt", MSG_CORRUPT) from exc
 
 
+def _recognise(path: Path, pages: list[int], request: OcrRequest) -> recognition.OcrOutcome:
+    """Tesseract over the given pages, drawn by PDFium at 300 dpi (less for giant pages)."""
+    try:
+        document = pdfium.PdfDocument(str(path), password="")
+    except pdfium.PdfiumError as exc:
+        logger.info("PDFium cannot open %s for text recognition: %r", path.name, exc)
+        outcome = recognition.OcrOutcome()
+        outcome.notes.append(recognition.pages_note(pages, recognition.REASON_FAILED))
+        return outcome
+
+    def draw(index: int) -> Image.Image:
+        page = document[index]
+        try:
+            width, height = page.get_size()
+            scale = recognition.fit_scale(
+                width, height, recognition.OCR_DPI / 72, recognition.MAX_OCR_PIXELS
+            )
+            bitmap = page.render(scale=scale, grayscale=True)
+            try:
+                return bitmap.to_pil().copy()
+            finally:
+                bitmap.close()
+        finally:
+            page.close()
+
+    try:
+        return recognition.recognise_pages(pages, draw, request, dpi=recognition.OCR_DPI)
+    finally:
+        document.close()
+
+
 def tidy_pdf_text(text: str) -> str:
     """Undo layout artefacts: PDFium's hyphen marks and dot leaders.
 
@@ -85,7 +159,7 @@ def collapse_dot_leaders(text: str) -> str:
     return _DOT_LEADER.sub(" ", text)
 
 
-def _extract_with_pypdf(path: Path, max_pages: int | None) -> Extracted:
+def _extract_with_pypdf(path: Path, max_pages: int | None) -> _Read:
     reader = pypdf.PdfReader(path, strict=False)
     if reader.is_encrypted and reader.decrypt("") == pypdf.PasswordType.NOT_DECRYPTED:
         raise ExtractionFailed("encrypted", MSG_ENCRYPTED)
@@ -100,10 +174,10 @@ def _extract_with_pypdf(path: Path, max_pages: int | None) -> Extracted:
     except Exception as exc:  # a broken /Info dictionary must not cost us the text
         logger.info("unreadable PDF metadata in %s: %r", path.name, exc)
         info = {}
-    return _result(texts, page_count, limit, info)
+    return _Read(texts, page_count, limit, info)
 
 
-def _extract_with_pdfium(path: Path, max_pages: int | None) -> Extracted:
+def _extract_with_pdfium(path: Path, max_pages: int | None) -> _Read:
     try:
         document = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
@@ -117,7 +191,7 @@ def _extract_with_pdfium(path: Path, max_pages: int | None) -> Extracted:
         info = {f"/{key}": value for key, value in document.get_metadata_dict().items()}
     finally:
         document.close()
-    return _result(texts, page_count, limit, info)
+    return _Read(texts, page_count, limit, info)
 
 
 def _pdfium_page_text(document: pdfium.PdfDocument, index: int) -> str:

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re
 import warnings
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from kennisnet.extraction.base import (
@@ -18,12 +20,18 @@ from kennisnet.extraction.base import (
     MSG_TOO_MUCH_MEMORY,
     MSG_UNREADABLE,
     MSG_UNSUPPORTED_KIND,
+    OCR_KINDS,
     Extracted,
     ExtractionFailed,
+    OcrRequest,
+    ProgressCallback,
 )
 from kennisnet.extraction.text import clean_text, clean_title, clean_value
 
 logger = logging.getLogger(__name__)
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_OLDEST_YEAR = 1900
 
 
 def extract(
@@ -32,14 +40,19 @@ def extract(
     *,
     max_pages: int | None = None,
     max_chars: int | None = None,
+    ocr_max_pages: int = 50,
+    on_progress: ProgressCallback | None = None,
+    ocr_deadline: float | None = None,
 ) -> Extracted:
     """Read the text of ``path`` as ``kind`` in this process.
 
     Only for trusted or already-sniffed files in tests and tools: a hostile file can still
     use unbounded time or memory here. ``max_pages`` limits the PDF pages read (the page count
     stays the real one); ``max_chars`` truncates the text. Either sets ``meta["truncated"]``.
-    It briefly swaps the process-wide warning filters (and, for ODT, ``sys.stdout``), so run
-    one extraction per process at a time, as the task queue's worker does.
+    ``ocr_max_pages`` limits the pages read with text recognition (PDF pages without text,
+    pictures); the pages left out are named in ``notes``. It briefly swaps the process-wide
+    warning filters (and, for ODT, ``sys.stdout``), so run one extraction per process at a
+    time, as the task queue's worker does.
     """
     module_name = FORMAT_MODULES.get(kind)
     if module_name is None:
@@ -54,7 +67,11 @@ def extract(
         # a warning would abort a parse that can succeed, so record them here and log them.
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("default")
-            raw = module.extract(path, kind=kind, max_pages=max_pages)
+            if kind in OCR_KINDS:
+                ocr = OcrRequest(ocr_max_pages, on_progress, ocr_deadline)
+                raw = module.extract(path, kind=kind, max_pages=max_pages, ocr=ocr)
+            else:
+                raw = module.extract(path, kind=kind, max_pages=max_pages)
         for warning in caught[:5]:
             logger.debug("warning while extracting %s: %s", path.name, warning.message)
         return _finish(raw, max_chars)
@@ -85,4 +102,31 @@ def _finish(raw: Extracted, max_chars: int | None) -> Extracted:
     if max_chars is not None and len(text) > max_chars:
         text = text[:max_chars]
         meta["truncated"] = ",".join(filter(None, (meta.get("truncated"), "chars")))
-    return replace(raw, text=text, title=clean_title(raw.title), meta=meta)
+    has_text = bool(text.strip())
+    source = raw.text_source if raw.text_source == "ocr" else "text"
+    return replace(
+        raw,
+        text=text,
+        title=clean_title(raw.title),
+        meta=meta,
+        text_source=source if has_text else None,
+        ocr_confidence=raw.ocr_confidence if has_text and source == "ocr" else None,
+        notes=tuple(note for note in (clean_value(n) for n in raw.notes) if note),
+        author=clean_value(raw.author or meta.get("author")),
+        created=plausible_date(raw.created or meta.get("created")),
+    )
+
+
+def plausible_date(value: str | None, *, today: date | None = None) -> str | None:
+    """The ISO date (YYYY-MM-DD) at the start of ``value``, if it is a real date between 1900
+    and today; metadata dates in the future or far past are tool defaults, not facts."""
+    match = _ISO_DATE.match(value.strip()) if value else None
+    if match is None:
+        return None
+    try:
+        moment = date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+    if moment.year < _OLDEST_YEAR or moment > (today or date.today()):
+        return None
+    return moment.isoformat()

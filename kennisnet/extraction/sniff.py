@@ -2,8 +2,9 @@
 
 The upload's extension is chosen by whoever sends it, so it can only choose between
 "text" and "markdown" for content that is already known to be text. A PDF named ``.docx``
-is a PDF; HTML named ``.pdf`` is refused. This module imports no parsing library and nothing
-from the rest of the package, so the web process can sniff uploads cheaply.
+is a PDF; HTML named ``.pdf`` is refused. This module imports no parsing library (olefile,
+for OLE2 uploads only, reads a directory) and nothing from the rest of the package, so the web
+process can sniff uploads cheaply.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ HEAD_SIZE = 64 * 1024
 """How many leading bytes sniffing looks at."""
 
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+ODP_MIMETYPE = b"application/vnd.oasis.opendocument.presentation"
 
 _PDF_MAGIC = b"%PDF-"
 _PDF_HEADER_WINDOW = 1024  # readers accept junk before the header within the first KiB
@@ -50,7 +53,6 @@ _BINARY_MAGICS = (
     b"Rar!",
     b"PK\x05\x06",  # empty zip
     b"PK\x07\x08",  # spanned zip
-    b"{\\rtf",  # RTF is text, but its markup would be indexed as words
     b"%!PS",
     b"SQLite format 3\x00",
     b"\x00asm",
@@ -67,14 +69,29 @@ _CONTROL_BYTES = re.compile(rb"[\x01-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 _MAX_CONTROL_RATIO = 0.01
 
 _DOCX_REQUIRED = ("[Content_Types].xml", "word/document.xml")
+_OOXML_REQUIRED = {
+    "docx": _DOCX_REQUIRED,
+    "xlsx": ("[Content_Types].xml", "xl/workbook.xml"),
+    "pptx": ("[Content_Types].xml", "ppt/presentation.xml"),
+}
+# ODF spreadsheets and presentations also need their content part; ODT keeps its older rule.
+_ODF_KINDS = {ODT_MIMETYPE: "odt", ODS_MIMETYPE: "ods", ODP_MIMETYPE: "odp"}
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# The directory entry of Word's main stream: its UTF-16 name, padded, then the name length.
+_WORD_STREAM_ENTRY = re.compile(
+    re.escape("WordDocument".encode("utf-16-le")) + b"\x00\x00" + b"\x00" * 38 + b"\x1a\x00",
+)
+_RTF_MAGIC = b"{\\rtf1"
+_RTF_TRAILER = b" \t\r\n\x00"
 
 
 def detect_kind(head: bytes, filename: str) -> str | None:
-    """Return "pdf", "docx", "odt", "text", "markdown" or None for unsupported content.
+    """Return the kind of a file (a key of ``MEDIA_TYPES``) or None for unsupported content.
 
-    ``head`` is the start of the file (up to :data:`HEAD_SIZE` bytes). For a zip this is exact
-    only when ``head`` holds the whole file; otherwise it judges from the local file headers it
-    can see, so callers holding a file should prefer :func:`detect_kind_path`.
+    ``head`` is the start of the file (up to :data:`HEAD_SIZE` bytes). For a zip, an OLE2 file
+    (.doc) or RTF this is exact only when ``head`` holds the whole file; otherwise it judges
+    from what it can see, so callers holding a file should prefer :func:`detect_kind_path`.
     """
     if not head:
         return None
@@ -82,16 +99,29 @@ def detect_kind(head: bytes, filename: str) -> str | None:
         return "pdf"
     if head.startswith(_ZIP_MAGIC):
         return _zip_kind_from_bytes(head)
+    image = image_kind(head)
+    if image is not None:
+        return image
+    if head.startswith(_OLE2_MAGIC):
+        return "doc" if _WORD_STREAM_ENTRY.search(head) else None
+    if head.startswith(_RTF_MAGIC):
+        whole = len(head) < HEAD_SIZE
+        return "rtf" if not whole or _rtf_ends_well(head) else None
     if head.startswith(_BINARY_MAGICS):
         return None
     return _text_kind(head, filename)
 
 
 def detect_kind_path(path: Path, filename: str) -> str | None:
-    """Like :func:`detect_kind`, but reads the file, so zips are checked from their directory."""
+    """Like :func:`detect_kind`, but reads the file: zips and OLE2 files are checked from their
+    directory, RTF from its last bytes."""
     try:
         with path.open("rb") as stream:
             head = stream.read(HEAD_SIZE)
+            tail = b""
+            if head.startswith(_RTF_MAGIC) and len(head) == HEAD_SIZE:
+                stream.seek(max(0, path.stat().st_size - 1024))
+                tail = stream.read()
     except OSError:
         logger.warning("cannot read %s for sniffing", path, exc_info=True)
         return None
@@ -101,24 +131,31 @@ def detect_kind_path(path: Path, filename: str) -> str | None:
                 return zip_kind(archive)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError):
             return None
+    if head.startswith(_OLE2_MAGIC):
+        return "doc" if ole_has_word_stream(path) else None
+    if tail:
+        return "rtf" if _rtf_ends_well(tail) else None
     return detect_kind(head, filename)
 
 
 def zip_kind(archive: zipfile.ZipFile) -> str | None:
-    """Classify an open zip as "docx", "odt" or None by the entries each format requires."""
+    """Classify an open zip as "docx", "xlsx", "pptx", "odt", "ods", "odp" or None by the
+    entries each format requires."""
     names = set(archive.namelist())
     if "mimetype" in names:
         info = archive.getinfo("mimetype")
         # A real mimetype entry is a few dozen bytes; never decompress a large one.
         if info.file_size <= 256:
             try:
-                if archive.read(info).strip() == ODT_MIMETYPE:
-                    return "odt"
+                kind = _ODF_KINDS.get(archive.read(info).strip())
             # zipfile raises NotImplementedError for compression methods it does not know.
             except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
                 return None
-    if all(name in names for name in _DOCX_REQUIRED):
-        return "docx"
+            if kind == "odt" or (kind is not None and "content.xml" in names):
+                return kind
+    for kind, required in _OOXML_REQUIRED.items():
+        if all(name in names for name in required):
+            return kind
     return None
 
 
@@ -129,6 +166,7 @@ def _zip_kind_from_bytes(head: bytes) -> str | None:
     except (zipfile.BadZipFile, ValueError, EOFError):
         pass  # only the start of a larger zip: fall back to the local headers
     names: set[str] = set()
+    odf_kind = None
     for match in re.finditer(re.escape(_ZIP_MAGIC), head):
         start = match.start()
         if start + 30 > len(head):
@@ -139,11 +177,57 @@ def _zip_kind_from_bytes(head: bytes) -> str | None:
         names.add(name)
         if name == "mimetype" and method == 0:
             data_start = start + 30 + name_len + extra_len
-            if head[data_start : data_start + compressed].strip() == ODT_MIMETYPE:
+            odf_kind = _ODF_KINDS.get(head[data_start : data_start + compressed].strip())
+            if odf_kind == "odt":
                 return "odt"
-    if all(name in names for name in _DOCX_REQUIRED):
-        return "docx"
+    if odf_kind is not None:
+        return odf_kind if "content.xml" in names else None
+    for kind, required in _OOXML_REQUIRED.items():
+        if all(name in names for name in required):
+            return kind
     return None
+
+
+def image_kind(head: bytes) -> str | None:
+    """ "jpeg", "png", "tiff" or "webp" when ``head`` starts like a real picture of that kind.
+
+    More than the magic number: a PNG needs its IHDR chunk with a size, a TIFF a first
+    directory after its header, a WebP a VP8 chunk, so a few magic bytes glued to other content
+    are not taken for a picture.
+    """
+    if head.startswith(b"\xff\xd8\xff") and len(head) > 3 and head[3] >= 0xC0:
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR") and len(head) >= 24:
+        width, height = struct.unpack_from(">II", head, 16)
+        return "png" if width and height else None
+    if head[:4] in (b"II*\x00", b"MM\x00*") and len(head) >= 8:
+        order = "<I" if head[:2] == b"II" else ">I"
+        (first_directory,) = struct.unpack_from(order, head, 4)
+        return "tiff" if first_directory >= 8 else None
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP" and head[12:16] in _WEBP_CHUNKS:
+        return "webp"
+    return None
+
+
+_WEBP_CHUNKS = (b"VP8 ", b"VP8L", b"VP8X")
+
+
+def ole_has_word_stream(path: Path) -> bool:
+    """Whether an OLE2 compound file holds Word's main stream (a .doc, not .xls or .msg)."""
+    import olefile  # only for OLE2 uploads; the web process rarely needs it
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            return bool(ole.exists("WordDocument"))
+    except Exception:  # olefile raises OSError, struct.error, IndexError... on broken files
+        logger.info("not a readable OLE2 file: %s", path.name)
+        return False
+
+
+def _rtf_ends_well(data: bytes) -> bool:
+    """RTF is one group: the file ends with its closing brace (and perhaps blank bytes), so a
+    file that merely starts like RTF and then carries other content is refused."""
+    return data.rstrip(_RTF_TRAILER).endswith(b"}")
 
 
 def _text_kind(head: bytes, filename: str) -> str | None:

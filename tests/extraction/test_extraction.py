@@ -52,7 +52,7 @@ EMPTY_PASSWORD_OPENS = [
 # What content sniffing must say, where the directory or extension does not tell.
 SNIFF_EXCEPTIONS = {
     "malformed/docx-word-lock-file.docx": None,  # not a zip
-    "malformed/doc-legacy-word97.doc": None,  # a zip, but no word/document.xml
+    "malformed/doc-legacy-word97.doc": "doc",  # OLE2 with a WordDocument stream
     "malformed/odt-flat-xml.fodt": None,  # XML text
     "malformed/txt-french-cp1252.txt": "text",
     "malformed/txt-english-utf8-bom.txt": "text",
@@ -400,7 +400,10 @@ def test_extraction_failed_survives_pickling() -> None:
 
 def test_media_types_cover_every_kind() -> None:
     assert MEDIA_TYPES["pdf"] == "application/pdf"
-    assert set(MEDIA_TYPES) == {"pdf", "docx", "odt", "text", "markdown"}
+    assert set(MEDIA_TYPES) == {
+        "pdf", "docx", "odt", "text", "markdown", "doc", "rtf", "xlsx", "ods", "pptx", "odp",
+        "jpeg", "png", "tiff", "webp",
+    }  # fmt: skip
 
 
 # --- text cleaning -----------------------------------------------------------------------------

@@ -51,6 +51,7 @@ ODT = zip_bytes(
         ("Coöperatie in de wijk".encode("utf-16"), "u.txt", "text"),
         ("Coöperatie in de wijk".encode("utf-16-le"), "u.txt", "text"),
         (b"<meta charset='utf-8' />\n##Wet", "wet.md", "markdown"),  # laws-markdown files
+        (b"{\\rtf1\\ansi Hallo}\r\n", "brief.txt", "rtf"),  # the content decides
     ],
 )
 def test_supported_content_is_detected(head: bytes, filename: str, kind: str) -> None:
@@ -70,7 +71,7 @@ def test_supported_content_is_detected(head: bytes, filename: str, kind: str) ->
         (b"\x7fELF\x02\x01\x01", "programma"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "foto.txt"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "oud.doc"),
-        (b"{\\rtf1\\ansi Hallo}", "brief.txt"),
+        (b"{\\rtf1\\ansi Hallo} en dan nog wat", "brief.txt"),  # not one RTF group
         (bytes(range(256)) * 4, "ruis.txt"),
         (b"Gewone tekst", "verslag.pdf"),  # text under a document extension
         (b"Gewone tekst", "verslag.docx"),
