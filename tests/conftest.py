@@ -32,7 +32,7 @@ def make_app(data_dir: Path, **overrides: object) -> Flask:
     }
     config.update(overrides)
     app = create_app(config)
-    for key in ("UPLOAD_DIR", "INDEX_DIR", "INSTANCE_DIR"):
+    for key in ("UPLOAD_DIR", "INDEX_DIR", "INSTANCE_DIR", "PREVIEW_DIR"):
         Path(app.config[key]).mkdir(parents=True, exist_ok=True)
     return app
 

@@ -32,7 +32,7 @@ from kennisnet.maintenance.demo import load_demo
 def init_command() -> None:
     """Create or upgrade the database and seed the standard types and themes."""
 
-    for key in ("UPLOAD_DIR", "INDEX_DIR", "INSTANCE_DIR"):
+    for key in ("UPLOAD_DIR", "INDEX_DIR", "INSTANCE_DIR", "PREVIEW_DIR"):
         Path(current_app.config[key]).mkdir(parents=True, exist_ok=True)
     upgrade()
     categories.seed()
@@ -123,7 +123,7 @@ def backup_command(path: Path, with_index: bool) -> None:
 def restore_command(path: Path) -> None:
     """Restore a backup into an empty data directory, then rebuild and check the index."""
 
-    for key in ("UPLOAD_DIR", "INDEX_DIR", "INSTANCE_DIR"):
+    for key in ("UPLOAD_DIR", "INDEX_DIR", "INSTANCE_DIR", "PREVIEW_DIR"):
         Path(current_app.config[key]).mkdir(parents=True, exist_ok=True)
     try:
         result = restore_backup(path)

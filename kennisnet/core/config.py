@@ -21,6 +21,8 @@ def data_paths(data_dir: Path) -> dict[str, Path]:
     return {
         "UPLOAD_DIR": data_dir / "uploads",
         "INDEX_DIR": data_dir / "index",
+        # Thumbnails and page images: derived from uploads/, content-addressed on their own.
+        "PREVIEW_DIR": data_dir / "previews",
         "INSTANCE_DIR": data_dir / "instance",
     }
 

@@ -109,5 +109,11 @@ def _fsync_dir(directory: Path) -> None:
 
 
 def file_store() -> FileStore:
-    """The app's store (``UPLOAD_DIR``)."""
+    """The app's store of uploaded files (``UPLOAD_DIR``)."""
     return FileStore(current_app.config["UPLOAD_DIR"])
+
+
+def preview_store() -> FileStore:
+    """The store of preview images (``PREVIEW_DIR``), kept apart from the uploads so that
+    removing a preview can never remove a member's file with the same bytes."""
+    return FileStore(current_app.config["PREVIEW_DIR"])

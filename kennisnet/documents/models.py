@@ -143,7 +143,7 @@ class DocumentFile(Model):
 
     document: Mapped[Document] = relationship(back_populates="files")
 
-    def stored_paths(self) -> list[str]:
-        """Every file in the store that belongs to this version: the upload and its previews."""
-        previews = [self.thumbnail_path] if self.thumbnail_path else []
-        return [self.stored_path, *previews, *self.page_paths]
+    def preview_paths(self) -> list[str]:
+        """This version's images in the preview store: the thumbnail and the page images."""
+        thumbnail = [self.thumbnail_path] if self.thumbnail_path else []
+        return [*thumbnail, *self.page_paths]

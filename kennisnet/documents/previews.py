@@ -13,10 +13,10 @@ import logging
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import String, cast, or_, select
 
 from kennisnet.core.extensions import db
-from kennisnet.core.storage import FileStore, file_store
+from kennisnet.core.storage import FileStore, file_store, preview_store
 from kennisnet.documents.models import Document, DocumentFile
 from kennisnet.extraction import ExtractionFailed, Rendered, render, render_isolated
 
@@ -26,29 +26,32 @@ log = logging.getLogger(__name__)
 def make_previews(document_id: int) -> bool:
     """Render and store the previews of the document's current file; True when it has some.
 
-    A file that cannot be rendered keeps no previews; the document itself is unaffected.
+    A file that cannot be rendered (this time) keeps what it had; the document itself is
+    unaffected. Older versions of the file lose their previews: only the current one is shown.
     """
     document = db.session.get(Document, document_id)
     if document is None or document.file is None:
         return False
     current = document.file
-    store = file_store()
-    path = store.path(current.stored_path)
+    path = file_store().path(current.stored_path)
     if not path.is_file():
         return False
     try:
         rendered = _render(path, current.kind)
     except ExtractionFailed as exc:
         log.info("no previews for document %s: %s", document_id, exc.code)
-        rendered = Rendered(None, ())
-    old = [current.thumbnail_path, *current.page_paths]
+        return current.thumbnail_path is not None
+    store = preview_store()
+    old = [p for version in document.files for p in version.preview_paths()]
     current.thumbnail_path = _put(store, rendered.thumbnail) if rendered.thumbnail else None
     current.page_paths = [_put(store, page) for page in rendered.pages]
+    for version in document.files[:-1]:
+        version.thumbnail_path, version.page_paths = None, []
     db.session.commit()
-    kept = {current.thumbnail_path, *current.page_paths}
-    for relative in old:
-        if relative and relative not in kept:
-            forget_preview(store, relative)
+    kept = set(current.preview_paths())
+    for relative in dict.fromkeys(old):
+        if relative not in kept:
+            forget_preview(relative)
     return current.thumbnail_path is not None
 
 
@@ -83,9 +86,14 @@ def preview_paths() -> set[str]:
 
 
 def preview_in_use(relative_path: str) -> bool:
-    return relative_path in preview_paths()
+    """Whether a file version still shows this image; a blank page may be shared."""
+    as_thumbnail = DocumentFile.thumbnail_path == relative_path
+    # Paths are hex digests and slashes, so a substring match on the JSON list is exact.
+    as_page = cast(DocumentFile.page_paths, String).contains(relative_path)
+    return db.session.scalar(select(DocumentFile.id).where(or_(as_thumbnail, as_page))) is not None
 
 
-def forget_preview(store: FileStore, relative_path: str) -> None:
+def forget_preview(relative_path: str) -> None:
+    """Remove a preview image nothing shows any more."""
     if not preview_in_use(relative_path):
-        store.remove(relative_path)
+        preview_store().remove(relative_path)

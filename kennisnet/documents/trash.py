@@ -54,7 +54,7 @@ def purge_trash(now: datetime | None = None) -> int:
         )
     )
     paths = [(f.sha256, f.stored_path) for doc in expired for f in doc.files]
-    previews = [p for doc in expired for f in doc.files for p in f.stored_paths()[1:]]
+    previews = [p for doc in expired for f in doc.files for p in f.preview_paths()]
     for doc in expired:
         audit.record("document.purge", actor=None, target=f"document:{doc.id}", document_id=doc.id)
         db.session.delete(doc)
@@ -64,6 +64,6 @@ def purge_trash(now: datetime | None = None) -> int:
         used = db.session.scalar(select(DocumentFile.id).where(DocumentFile.sha256 == sha256))
         if used is None:
             store.remove(path)
-    for path in previews:
-        forget_preview(store, path)
+    for path in dict.fromkeys(previews):
+        forget_preview(path)
     return len(expired)

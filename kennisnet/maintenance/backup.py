@@ -9,6 +9,7 @@ restore). Other databases are not copied here: use their own tool (pg_dump for P
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -36,6 +37,7 @@ FORMAT = 1
 MANIFEST = "manifest.json"
 DATABASE = "database/kennisnet.sqlite3"
 _UPLOAD = re.compile(r"^uploads/([0-9a-f]{2}/[0-9a-f]{2}/([0-9a-f]{64}))$")
+_PREVIEW = re.compile(r"^previews/([0-9a-f]{2}/[0-9a-f]{2}/([0-9a-f]{64}))$")
 _INDEX = re.compile(r"^index/(CURRENT|gen-[0-9]+/[A-Za-z0-9_.\-]+)$")
 
 
@@ -101,20 +103,23 @@ def _copy_database(source: Path, target: Path) -> None:
         src.close()
 
 
-def _snapshot_facts(snapshot: Path) -> tuple[int, list[str], str | None]:
+def _snapshot_facts(snapshot: Path) -> tuple[int, list[str], list[str], str | None]:
+    """Documents, uploaded files and preview images of the snapshot, and its migration."""
     con = sqlite3.connect(snapshot)
     try:
         documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]
-        paths = []
+        paths: list[str] = []
+        previews: list[str] = []
         for stored, thumbnail, pages in con.execute(
             "SELECT stored_path, thumbnail_path, page_paths FROM document_files ORDER BY id"
         ):
-            paths += [stored, *([thumbnail] if thumbnail else []), *json.loads(pages or "[]")]
+            paths.append(stored)
+            previews += [*([thumbnail] if thumbnail else []), *json.loads(pages or "[]")]
         try:
             revision = con.execute("SELECT version_num FROM alembic_version").fetchone()
         except sqlite3.Error:
             revision = None
-        return documents, paths, revision[0] if revision else None
+        return documents, paths, previews, revision[0] if revision else None
     finally:
         con.close()
 
@@ -136,7 +141,7 @@ def create_backup(target: Path, *, with_index: bool = False) -> BackupResult:
     with tempfile.TemporaryDirectory(prefix="kennisnet-backup-") as work:
         snapshot = Path(work) / "kennisnet.sqlite3"
         _copy_database(database, snapshot)
-        documents, paths, revision = _snapshot_facts(snapshot)
+        documents, paths, previews, revision = _snapshot_facts(snapshot)
         fd, partial = tempfile.mkstemp(dir=target.parent, prefix=".backup-", suffix=".tar.gz")
         os.close(fd)
         missing: list[str] = []
@@ -153,6 +158,12 @@ def create_backup(target: Path, *, with_index: bool = False) -> BackupResult:
                         continue
                     files += 1
                     total += path.stat().st_size
+                # Previews come along, so a restored page shows them; a missing one is left
+                # out (the page then shows none).
+                preview_dir = Path(current_app.config["PREVIEW_DIR"])
+                for relative in dict.fromkeys(previews):
+                    with contextlib.suppress(FileNotFoundError):
+                        tar.add(preview_dir / relative, f"previews/{relative}")
                 index_version = None
                 if with_index:
                     index_version = _add_index(tar, backend())
@@ -240,6 +251,11 @@ def restore_backup(source: Path) -> RestoreResult:
                     target.unlink(missing_ok=True)
                     raise BackupError(f"Bestand beschadigd in de backup: {member.name}")
                 files += 1
+            elif match := _PREVIEW.match(member.name):
+                target = Path(current_app.config["PREVIEW_DIR"]) / match.group(1)
+                if _extract_to(tar, member, target) != match.group(2):
+                    target.unlink(missing_ok=True)
+                    raise BackupError(f"Bestand beschadigd in de backup: {member.name}")
             elif _INDEX.match(member.name):
                 _extract_to(tar, member, index_dir / member.name.removeprefix("index/"))
                 index_written = True

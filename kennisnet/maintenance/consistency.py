@@ -25,8 +25,8 @@ from sqlalchemy import select
 
 from kennisnet.core import queue
 from kennisnet.core.extensions import db
-from kennisnet.core.storage import file_store
-from kennisnet.documents import indexing
+from kennisnet.core.storage import file_store, preview_store
+from kennisnet.documents import indexing, tasks
 from kennisnet.documents.indexing import index_documents, indexable, rebuild_index
 from kennisnet.documents.models import Document, DocumentFile, Status
 from kennisnet.documents.previews import preview_in_use, preview_paths
@@ -52,6 +52,7 @@ class Report:
     missing_files: list[MissingFile] = field(default_factory=list)
     orphan_files: list[str] = field(default_factory=list)  # relative to uploads/
     tmp_leftovers: list[str] = field(default_factory=list)  # names in uploads/.tmp
+    orphan_previews: list[str] = field(default_factory=list)  # relative to previews/
     stale_index: list[int] = field(default_factory=list)  # indexed, no row
     hidden_indexed: list[int] = field(default_factory=list)  # indexed, must not be (trash...)
     unindexed: list[int] = field(default_factory=list)  # ready/failed, not indexed
@@ -66,6 +67,7 @@ class Report:
             len(self.missing_files)
             + len(self.orphan_files)
             + len(self.tmp_leftovers)
+            + len(self.orphan_previews)
             + len(self.stale_index)
             + len(self.hidden_indexed)
             + len(self.unindexed)
@@ -93,6 +95,7 @@ class Report:
             out.append(f"bestand ontbreekt: document {m.document_id} ({which} {m.stored_path})")
         out += [f"bestand zonder document: uploads/{p}" for p in self.orphan_files]
         out += [f"restant van onderbroken upload: uploads/.tmp/{p}" for p in self.tmp_leftovers]
+        out += [f"voorbeeldafbeelding zonder document: previews/{p}" for p in self.orphan_previews]
         out += [f"verouderd in de index (geen document): {i}" for i in self.stale_index]
         out += [
             f"in de index maar niet zoekbaar bedoeld (prullenbak, niet gepubliceerd): document {i}"
@@ -113,6 +116,7 @@ class Repairs:
     reprocessed: list[int] = field(default_factory=list)
     files_removed: list[str] = field(default_factory=list)
     tmp_removed: list[str] = field(default_factory=list)
+    previews_removed: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out: list[str] = []
@@ -124,6 +128,7 @@ class Repairs:
         out += [f"opnieuw verwerkt: document {i}" for i in self.reprocessed]
         out += [f"verwijderd: uploads/{p}" for p in self.files_removed]
         out += [f"verwijderd: uploads/.tmp/{p}" for p in self.tmp_removed]
+        out += [f"verwijderd: previews/{p}" for p in self.previews_removed]
         return out
 
 
@@ -169,7 +174,7 @@ def check(older_than: float = DEFAULT_OLDER_THAN) -> Report:
     current_file: dict[int, int] = {}
     for file_id, document_id, *_ in rows:
         current_file[document_id] = file_id  # ordered by id: the last one is current
-    referenced = preview_paths()
+    referenced = set()
     missing_docs: set[int] = set()
     for file_id, document_id, stored_path, error, status, _updated in rows:
         referenced.add(stored_path)
@@ -189,6 +194,13 @@ def check(older_than: float = DEFAULT_OLDER_THAN) -> Report:
         p
         for p in _stored_files(store.root)
         if p not in referenced and _old_enough(store.root / p, cutoff)
+    ]
+    previews = preview_store()
+    shown = preview_paths()
+    report.orphan_previews = [
+        p
+        for p in _stored_files(previews.root)
+        if p not in shown and _old_enough(previews.root / p, cutoff)
     ]
     if store.tmp_dir.is_dir():
         report.tmp_leftovers = sorted(
@@ -262,14 +274,19 @@ def repair(report: Report) -> Repairs:
     for document_id in sorted(set(report.stuck) | set(report.recovered)):
         if process_document(document_id) is not None:
             done.reprocessed.append(document_id)
+            queue.commit_then_enqueue(tasks.make_previews, document_id)
 
     for relative in report.orphan_files:
         still_used = db.session.scalar(
             select(DocumentFile.id).where(DocumentFile.stored_path == relative)
         )
-        if still_used is None and not preview_in_use(relative):
+        if still_used is None:
             store.remove(relative)
             done.files_removed.append(relative)
+    for relative in report.orphan_previews:
+        if not preview_in_use(relative):
+            preview_store().remove(relative)
+            done.previews_removed.append(relative)
     for name in report.tmp_leftovers:
         (store.tmp_dir / name).unlink(missing_ok=True)
         done.tmp_removed.append(name)

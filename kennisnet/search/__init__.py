@@ -58,11 +58,12 @@ def make_search_backend(config: Mapping[str, Any]) -> SearchBackend:
     """
     name = config.get("SEARCH_BACKEND") or "sqlite"
     if name == "whoosh":
+        # Only the chosen engine is imported: Whoosh is dead weight for an FTS5 installation.
         from kennisnet.search.whoosh import WhooshBackend
 
         return WhooshBackend(config["INDEX_DIR"])
     if name == "sqlite":
-        from kennisnet.search.sqlite_backend import SqliteBackend
+        from kennisnet.search.sqlite_backend import SqliteBackend  # see above
 
         return SqliteBackend(config["INDEX_DIR"])
     raise ValueError(f"KENNISNET_SEARCH_BACKEND must be one of {', '.join(BACKENDS)}, not {name!r}")

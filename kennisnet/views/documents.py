@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from kennisnet.accounts import permissions
 from kennisnet.core import audit
 from kennisnet.core.errors import DomainError, InvalidInput
-from kennisnet.core.storage import file_store
+from kennisnet.core.storage import file_store, preview_store
 from kennisnet.documents.fields import display_values
 from kennisnet.documents.finding import similar_documents
 from kennisnet.documents.models import Document, DocumentFile
@@ -138,7 +138,7 @@ def download(document_id: int) -> ResponseReturnValue:
 def _send_image(relative: str | None) -> ResponseReturnValue:
     if not relative:
         abort(404)
-    path = file_store().path(relative)
+    path = preview_store().path(relative)
     if not path.is_file():
         abort(404)
     response = send_file(path, mimetype=RENDER_MEDIA_TYPE, max_age=0)

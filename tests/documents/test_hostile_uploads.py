@@ -36,7 +36,7 @@ DUTCH_WORDS = {
     "geen", "kies", "vul", "onbekend", "tekst", "lang", "groot", "leeg", "staat", "al",
     "thema", "titel", "jaar", "wachtwoord", "soort", "formulier", "samenvatting",
 }  # fmt: skip
-DATA_DIRS = {"uploads", "index", "instance"}
+DATA_DIRS = {"uploads", "index", "instance", "previews"}  # config.data_paths
 _unique = itertools.count(1)
 
 

@@ -16,7 +16,7 @@ from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 
 from kennisnet.core.extensions import db
-from kennisnet.core.storage import file_store
+from kennisnet.core.storage import preview_store
 from kennisnet.documents.models import Document, Status
 from kennisnet.documents.processing import _year_of
 from kennisnet.documents.trash import purge_trash
@@ -213,11 +213,12 @@ def test_previews_are_neither_orphans_nor_left_behind(app: Flask, member) -> Non
     doc = make_document(member, content=text_pdf(), filename="plan.pdf")
     db.session.refresh(doc)
     assert doc.file is not None
-    previews = doc.file.stored_paths()[1:]
+    previews = doc.file.preview_paths()
     assert previews
-    assert consistency.check(older_than=0).orphan_files == []
+    report = consistency.check(older_than=0)
+    assert report.orphan_files == [] and report.orphan_previews == []
     delete_document(doc, member)
     purge_trash(now=datetime(2999, 1, 1))
-    store = file_store()
+    store = preview_store()
     assert not any(store.exists(p) for p in previews)
     assert db.session.get(Document, doc.id) is None
