@@ -85,7 +85,7 @@ def import_files(
     for batch in _batches(files, config["INDEX_BATCH_SIZE"], config["INDEX_BATCH_MS"]):
         new, unfinished = _store_batch(batch, meta, uploader, report)
         db.session.commit()
-        fault_point("import.after_store")
+        fault_point("ingest.after_commit")
         statuses = process_documents([doc_id for doc_id, _ in new] + unfinished)
         for doc_id, path in new:
             report.imported += 1

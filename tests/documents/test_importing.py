@@ -91,7 +91,7 @@ def test_a_killed_import_run_again_stores_every_file_once(tmp_path: Path) -> Non
     assert init.returncode == 0, init.stderr
     folder = tmp_path / "archief"
     write_files(folder, 5)
-    killed = import_command(data_dir, folder, fault="import.after_store")
+    killed = import_command(data_dir, folder, fault="ingest.after_commit")
     assert killed.returncode == -9, killed.stderr
     again = import_command(data_dir, folder)
     assert again.returncode == 0, again.stderr
