@@ -14,8 +14,8 @@ def fault_point(name: str) -> None:
 
     Points: ``ingest.after_store`` (file in uploads/, no row yet), ``ingest.after_commit``
     (row committed, no task queued; for an import, its batch's rows), ``process.after_extract``
-    (text committed, not indexed), ``process.after_index`` (indexed, status not yet final). tests/test_faults.py kills
-    each one and checks that `kennisnet check --repair` recovers.
+    (text committed, not indexed), ``process.after_index`` (indexed, status not yet final).
+    tests/test_faults.py kills each one and checks that `kennisnet check --repair` recovers.
     """
     if os.environ.get("KENNISNET_FAULT") == name:
         log.warning("fault point %s: killing process %d", name, os.getpid())
