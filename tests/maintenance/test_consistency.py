@@ -138,7 +138,9 @@ whoosh_toc_leak = pytest.mark.filterwarnings(
 def close_leaked_files(directory: Path) -> None:
     """Close what a log record of the error keeps alive, or it would warn in a later test."""
     for obj in gc.get_objects():
-        if isinstance(obj, io.BufferedReader) and str(obj.name).startswith(str(directory)):
+        # getattr: a gzip stream's reader (the lemma lexicon) is a BufferedReader without a name.
+        name = str(getattr(obj, "name", "")) if isinstance(obj, io.BufferedReader) else ""
+        if name.startswith(str(directory)):
             obj.close()
 
 
