@@ -28,6 +28,7 @@ from werkzeug.test import TestResponse
 
 from kennisnet.accounts import users
 from kennisnet.accounts.models import Role
+from kennisnet.accounts.permissions import SYSTEM
 from kennisnet.core.extensions import db
 from kennisnet.curation import categories
 from kennisnet.curation.models import Theme
@@ -87,7 +88,9 @@ class World:
         return make_user(email=f"wegwerp{next(_unique)}@example.org").id
 
     def throwaway_theme(self) -> str:
-        return categories.create_category(Theme, f"Wegwerpthema {next(_unique)}", "").slug
+        return categories.create_category(
+            Theme, f"Wegwerpthema {next(_unique)}", "", actor=SYSTEM
+        ).slug
 
     def new_invitation(self) -> str:
         admin = db.session.get(users.User, self.users["admin"])
@@ -110,7 +113,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         curator = make_user(email="redactie@example.org", role=Role.CURATOR)
         admin = make_admin(email="beheer@example.org")
         theme = categories.themes_in_order()[0]
-        secret_theme = categories.create_category(Theme, SECRET_THEME, "")
+        secret_theme = categories.create_category(Theme, SECRET_THEME, "", actor=SYSTEM)
         public = make_document(
             owner,
             SHARED_TEXT,

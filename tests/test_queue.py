@@ -53,3 +53,29 @@ def test_a_wake_up_without_a_worker_is_harmless(tmp_path: Path) -> None:
     nothing()
     nothing()
     assert len(huey.pending()) == 2
+
+
+def test_a_name_that_is_no_fifo_neither_fails_enqueue_nor_spins(tmp_path: Path) -> None:
+    huey = KennisnetHuey("plain-file", filename=str(tmp_path / "q.db"), results=False)
+    (tmp_path / "q.db.wake").write_text("not a fifo")
+
+    @huey.task()
+    def nothing() -> None:
+        pass
+
+    nothing()  # the wake-up is skipped, the task is stored
+    assert len(huey.pending()) == 1
+    huey.dequeue()
+    started = time.monotonic()
+    assert huey.storage.dequeue() is None
+    assert time.monotonic() - started >= WAIT_SECONDS * 0.9  # waited, did not spin
+
+
+def test_queue_inspection_names_the_real_tasks() -> None:
+    """The queue counts tasks by name without importing them; the names must stay true."""
+    from kennisnet.core import queue
+    from kennisnet.documents import tasks
+
+    assert queue.PROCESS_TASK == tasks.process_document.task_class.__name__
+    assert queue.INDEX_TASK == tasks.index_documents.task_class.__name__
+    assert queue.REBUILD_TASK == tasks.rebuild_index.task_class.__name__

@@ -54,10 +54,6 @@ def _admin(user: Any, _obj: object) -> bool:
     return signed_in(user) and user.is_admin
 
 
-def _member(user: Any, _obj: object) -> bool:
-    return signed_in(user)
-
-
 def _edit_document(user: Any, doc: object) -> bool:
     # Curators edit any document: moderating means approving, editing or sending back.
     if not signed_in(user) or not isinstance(doc, Document):
@@ -83,7 +79,6 @@ _ONLY_ADMINS = _l("Alleen beheerders mogen dit.")
 
 RULES: dict[str, _Rule] = {
     # documents
-    "document.upload": _Rule(_member, _l("Log in om een document te uploaden.")),
     "document.edit": _Rule(_edit_document, _ONLY_UPLOADER),
     "document.delete": _Rule(_edit_document, _ONLY_UPLOADER),
     "document.restore": _Rule(_edit_document, _ONLY_UPLOADER),
@@ -132,15 +127,16 @@ def visible_documents(user: User | None) -> Select[tuple[Document]]:
     admins see everything. Documents in the trash are seen by nobody here
     (``documents.trash.trashed_documents`` lists them).
     """
-    if user is not None and signed_in(user) and user.is_curator:
+    if user is SYSTEM or (user is not None and signed_in(user) and user.is_curator):
         return select(Document).where(Document.deleted_at.is_(None))
     return viewable_by(viewer(user))
 
 
 def viewable_by(who: Viewer) -> Select[tuple[Document]]:
-    """``visible_documents`` for a searcher known only as a ``Viewer`` (search hits, the CLI).
+    """The documents a searcher known only as a ``Viewer`` may see (search hits, the CLI).
 
-    A viewer never sees unpublished documents of others; the index holds none anyway.
+    Unlike ``visible_documents`` for a curator, a viewer never sees unpublished documents of
+    others: search never shows them, and the index holds none anyway.
     """
     query = select(Document).where(Document.deleted_at.is_(None))
     if not who.sees_members_only:

@@ -12,6 +12,9 @@ import contextlib
 import logging
 import os
 import select
+import stat
+import time
+import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -53,12 +56,25 @@ class WakeableSqliteStorage(SqliteStorage):
             data = super().dequeue()
         return data
 
-    def _ensure_fifo(self) -> None:
-        with contextlib.suppress(FileExistsError):
+    def _fifo_ready(self) -> bool:
+        """Whether the wake-up FIFO exists (made now if need be); False where FIFOs cannot be
+        made or something else has the name: workers then simply look every WAIT_SECONDS."""
+        try:
             os.mkfifo(self.fifo, 0o600)
+        except FileExistsError:
+            pass
+        except OSError:
+            log.warning("no wake-up FIFO at %s: workers poll instead", self.fifo, exc_info=True)
+            return False
+        try:
+            return stat.S_ISFIFO(os.stat(self.fifo).st_mode)
+        except OSError:
+            return False
 
     def _wake(self) -> None:
-        self._ensure_fifo()
+        # Never fails the enqueue: the task is stored already; a lost wake-up costs a second.
+        if not self._fifo_ready():
+            return
         try:
             fd = os.open(self.fifo, os.O_WRONLY | os.O_NONBLOCK)
         except OSError:  # ENXIO: no worker is listening; it looks at the queue when it starts
@@ -72,9 +88,13 @@ class WakeableSqliteStorage(SqliteStorage):
     def _wait(self) -> bool:
         """Wait until an enqueue wakes us or ``WAIT_SECONDS`` pass; True when woken."""
         if self._reader is None:
-            self._ensure_fifo()
+            if not self._fifo_ready():
+                time.sleep(WAIT_SECONDS)
+                return False
             # Read-write, so the FIFO never reports end-of-file when no writer has it open.
             self._reader = os.open(self.fifo, os.O_RDWR | os.O_NONBLOCK)
+            # Closed with this storage: init_app recreates the storage on each toggle.
+            weakref.finalize(self, os.close, self._reader)
         ready, _, _ = select.select([self._reader], [], [], WAIT_SECONDS)
         if not ready:
             return False

@@ -110,7 +110,7 @@ def create_category(
     description: str = "",
     *,
     parent: Theme | None = None,
-    actor: User = permissions.SYSTEM,
+    actor: User,
 ) -> Category:
     permissions.require(actor, "category.manage")
     name, description = _clean(name, description)
@@ -163,9 +163,7 @@ def affected_documents(item: Theme | DocumentType) -> list[int]:
     return list(db.session.scalars(query))
 
 
-def update_category(
-    item: Category, name: str, description: str, *, actor: User = permissions.SYSTEM
-) -> Category:
+def update_category(item: Category, name: str, description: str, *, actor: User) -> Category:
     """Rename and describe; the slug stays, so links and saved filters keep working."""
     permissions.require(actor, "category.manage")
     name, description = _clean(name, description)
@@ -202,7 +200,7 @@ def _check_parent(theme: Theme, parent: Theme | None) -> None:
         )
 
 
-def move_theme(theme: Theme, parent: Theme | None, *, actor: User = permissions.SYSTEM) -> Theme:
+def move_theme(theme: Theme, parent: Theme | None, *, actor: User) -> Theme:
     """Put a theme under a main theme, or make it a main theme (parent None)."""
     permissions.require(actor, "category.manage")
     _check_parent(theme, parent)
@@ -218,7 +216,7 @@ def move_theme(theme: Theme, parent: Theme | None, *, actor: User = permissions.
     return theme
 
 
-def set_position(theme: Theme, position: int, *, actor: User = permissions.SYSTEM) -> Theme:
+def set_position(theme: Theme, position: int, *, actor: User) -> Theme:
     """Place a theme at ``position`` among its siblings (lower comes first)."""
     permissions.require(actor, "category.manage")
     if position != theme.position:
@@ -257,9 +255,7 @@ def _reassign(source: Category, target: Category) -> list[int]:
     return ids
 
 
-def merge_category(
-    source: Category, target: Category, *, actor: User = permissions.SYSTEM
-) -> list[int]:
+def merge_category(source: Category, target: Category, *, actor: User) -> list[int]:
     """All documents of ``source`` move to ``target``; the old address redirects to it.
 
     Sub-themes of a merged main theme move under the target (or become main themes when the
@@ -292,7 +288,7 @@ def merge_category(
     return ids
 
 
-def move_category(item: Category, direction: int, *, actor: User = permissions.SYSTEM) -> None:
+def move_category(item: Category, direction: int, *, actor: User) -> None:
     """Swap places with the neighbour above (-1) or below (+1)."""
     permissions.require(actor, "category.manage")
     model = type(item)
@@ -308,7 +304,7 @@ def move_category(item: Category, direction: int, *, actor: User = permissions.S
 
 
 def delete_category(
-    item: Category, *, reassign_to: Category | None = None, actor: User = permissions.SYSTEM
+    item: Category, *, reassign_to: Category | None = None, actor: User
 ) -> list[int]:
     """Delete when unused, or after moving its documents to ``reassign_to``."""
     permissions.require(actor, "category.manage")

@@ -27,7 +27,7 @@ def all_synonyms() -> list[Synonym]:
     return list(db.session.scalars(select(Synonym).order_by(Synonym.term)))
 
 
-def add_synonym(term: str, expansion: str, *, actor: User = permissions.SYSTEM) -> Synonym:
+def add_synonym(term: str, expansion: str, *, actor: User) -> Synonym:
     permissions.require(actor, "synonym.manage")
     key = fold(" ".join((term or "").split()))
     expansion = " ".join(_SYNTAX.sub(" ", expansion or "").split())
@@ -46,7 +46,7 @@ def add_synonym(term: str, expansion: str, *, actor: User = permissions.SYSTEM) 
     return synonym
 
 
-def remove_synonym(term: str, *, actor: User = permissions.SYSTEM) -> None:
+def remove_synonym(term: str, *, actor: User) -> None:
     permissions.require(actor, "synonym.manage")
     synonym = db.session.scalar(select(Synonym).where(Synonym.term == fold(term or "")))
     if synonym is None:

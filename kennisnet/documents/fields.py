@@ -87,7 +87,7 @@ def define_field(
     *,
     choices: tuple[str, ...] = (),
     facet: bool = False,
-    actor: User = permissions.SYSTEM,
+    actor: User,
 ) -> FieldDefinition:
     permissions.require(actor, "field.manage")
     key = (key or "").strip().lower()
@@ -123,7 +123,7 @@ def define_field(
     return field
 
 
-def remove_field(doc_type: DocumentType, key: str, *, actor: User = permissions.SYSTEM) -> None:
+def remove_field(doc_type: DocumentType, key: str, *, actor: User) -> None:
     permissions.require(actor, "field.manage")
     field = next((f for f in doc_type.fields if f.key == key), None)
     if field is None:

@@ -23,7 +23,7 @@ from kennisnet.documents import tasks
 from kennisnet.documents.metadata import Metadata
 from kennisnet.documents.models import Document, Status
 from kennisnet.documents.processing import process_documents
-from kennisnet.documents.uploads import DuplicateUpload, ingest_document
+from kennisnet.documents.uploads import BatchRolledBack, DuplicateUpload, ingest_document
 
 
 @dataclass
@@ -83,7 +83,13 @@ def import_files(
     report = ImportReport()
     handled = 0
     for batch in _batches(files, config["INDEX_BATCH_SIZE"], config["INDEX_BATCH_MS"]):
-        new, unfinished = _store_batch(batch, meta, uploader, report)
+        mark = (report.duplicates, len(report.refused), len(report.documents))
+        try:
+            new, unfinished = _store_batch(batch, meta, uploader, report, commit=False)
+        except BatchRolledBack:
+            report.duplicates = mark[0]
+            del report.refused[mark[1] :], report.documents[mark[2] :]
+            new, unfinished = _store_batch(batch, meta, uploader, report, commit=True)
         db.session.commit()
         fault_point("ingest.after_commit")
         statuses = process_documents([doc_id for doc_id, _ in new] + unfinished)
@@ -117,17 +123,22 @@ def _batches(files: Iterable[Path], size: int, milliseconds: int) -> Iterator[li
 
 
 def _store_batch(
-    batch: list[Path], meta: Metadata, uploader: User | None, report: ImportReport
+    batch: list[Path],
+    meta: Metadata,
+    uploader: User | None,
+    report: ImportReport,
+    *,
+    commit: bool,
 ) -> tuple[list[tuple[int, Path]], list[int]]:
-    """Store the files and add their rows, uncommitted; returns the new documents, and the
-    already stored ones that a killed import left unfinished."""
+    """Store the files and add their rows (uncommitted, or one commit each as the fallback);
+    returns the new documents, and the stored ones a killed import left unfinished."""
     new: list[tuple[int, Path]] = []
     unfinished: list[int] = []
     for path in batch:
         try:
             with path.open("rb") as stream:
                 doc = ingest_document(
-                    stream, path.name, meta, uploader, enqueue=False, commit=False
+                    stream, path.name, meta, uploader, enqueue=False, commit=commit
                 )
         except DuplicateUpload as exc:
             report.duplicates += 1

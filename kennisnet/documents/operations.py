@@ -21,7 +21,7 @@ from kennisnet.core.models import utcnow
 from kennisnet.documents import tasks
 from kennisnet.documents.fields import set_values
 from kennisnet.documents.metadata import Metadata, resolve_metadata
-from kennisnet.documents.models import Document
+from kennisnet.documents.models import Document, Visibility
 from kennisnet.search import Viewer
 
 
@@ -127,16 +127,35 @@ def bulk_update(
     )
     if not docs:
         raise InvalidInput(_l("Kies minstens één document."), field="ids")
-    wanted = {"type": type, "themes": themes, "visibility": visibility}
-    changes = {k: v for k, v in wanted.items() if v is not None}
-    if organisation is not None:
-        changes["organisation"] = organisation
-    try:
-        for doc in docs:
-            _apply(doc, _patched(doc, changes), actor, bulk=True)
-    except BaseException:
-        db.session.rollback()
-        raise
+    # Validated once, up front, so either all documents change or none; only the properties
+    # asked for change (a bulk edit never rewrites a document's other metadata).
+    probe = Metadata(
+        type=type or docs[0].type.slug,
+        themes=themes or (),
+        visibility=visibility or Visibility.MEMBERS.value,
+        organisation=organisation or "",
+    )
+    values = resolve_metadata(probe, actor)
+    for doc in docs:
+        before = metadata_snapshot(doc)
+        if type is not None:
+            doc.type = values["type"]  # type: ignore[assignment]
+            set_values(doc, {})  # fields of the old type go
+        if themes is not None:
+            doc.themes = list(values["themes"])  # type: ignore[call-overload]
+        if visibility is not None:
+            doc.visibility = values["visibility"]  # type: ignore[assignment]
+        if organisation is not None:
+            doc.organisation = values["organisation"]  # type: ignore[assignment]
+        changes = audit.diff(before, metadata_snapshot(doc))
+        if changes:
+            audit.record(
+                "document.update",
+                actor=actor,
+                target=f"document:{doc.id}",
+                document_id=doc.id,
+                details={**changes, "bulk": True},
+            )
     tasks.commit_then_index([doc.id for doc in docs])
     return [doc.id for doc in docs]
 
@@ -151,7 +170,7 @@ def _patched(doc: Document, changes: Mapping[str, Any]) -> Metadata:
     return Metadata(**values, extra=dict(changes.get("fields") or {}))
 
 
-def _apply(doc: Document, meta: Metadata, actor: User, *, bulk: bool = False) -> None:
+def _apply(doc: Document, meta: Metadata, actor: User) -> None:
     before = metadata_snapshot(doc)
     values = resolve_metadata(meta, actor)
     if not meta.organisation:
@@ -174,7 +193,7 @@ def _apply(doc: Document, meta: Metadata, actor: User, *, bulk: bool = False) ->
             actor=actor,
             target=f"document:{doc.id}",
             document_id=doc.id,
-            details={**changes, "bulk": True} if bulk else changes,
+            details=changes,
         )
 
 

@@ -40,6 +40,11 @@ class RefusedUpload(DomainError):
     status = 400
 
 
+class BatchRolledBack(Exception):
+    """A caller's uncommitted batch was rolled back (another process stored the same bytes at
+    the same moment); the caller stores the batch again, file by file."""
+
+
 class DuplicateUpload(Conflict):
     code = "duplicate"
 
@@ -199,6 +204,8 @@ def _commit_new_file(
     except IntegrityError as exc:
         # Two uploads of the same bytes at once: the other one won the unique sha256.
         db.session.rollback()
+        if not commit:  # the rollback took the caller's earlier rows with it
+            raise BatchRolledBack from exc
         existing = db.session.scalar(
             select(DocumentFile.document_id).where(DocumentFile.sha256 == stored.sha256)
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
+from kennisnet.accounts.permissions import SYSTEM
 from kennisnet.core import audit
 from kennisnet.core.errors import Conflict, InvalidInput
 from kennisnet.core.extensions import db
@@ -34,9 +35,9 @@ def test_two_level_tree(app: Flask) -> None:
     assert sub.parent is main and main.children == [sub]
     assert main in categories.theme_tree() and sub not in categories.theme_tree()
     with pytest.raises(InvalidInput):
-        categories.create_category(Theme, "Te diep", parent=sub)
+        categories.create_category(Theme, "Te diep", parent=sub, actor=SYSTEM)
     with pytest.raises(InvalidInput):
-        categories.move_theme(main, theme("wonen"))  # has children itself
+        categories.move_theme(main, theme("wonen"), actor=SYSTEM)  # has children itself
     categories.move_theme(sub, None, actor=admin)
     assert sub.parent is None
     assert [e.action for e in audit.events(action="theme.")][:3] == [
@@ -68,8 +69,8 @@ def test_merge_moves_documents_redirects_and_reindexes(app: Flask, client) -> No
 
 
 def test_merging_into_a_merged_target_keeps_old_addresses(app: Flask) -> None:
-    categories.merge_category(theme("mantelzorg"), theme("informele-zorg"))
-    categories.merge_category(theme("informele-zorg"), theme("wonen"))
+    categories.merge_category(theme("mantelzorg"), theme("informele-zorg"), actor=SYSTEM)
+    categories.merge_category(theme("informele-zorg"), theme("wonen"), actor=SYSTEM)
     assert categories.redirected_slug(Theme, "mantelzorg") == "wonen"
     assert categories.redirected_slug(Theme, "informele-zorg") == "wonen"
 
@@ -78,8 +79,8 @@ def test_delete_needs_reassignment_when_used(app: Flask) -> None:
     member = make_user()
     doc = make_document(member, "Over wonen.", themes=["wonen"])
     with pytest.raises(Conflict):
-        categories.delete_category(theme("wonen"))
-    categories.delete_category(theme("wonen"), reassign_to=theme("buurtnetwerken"))
+        categories.delete_category(theme("wonen"), actor=SYSTEM)
+    categories.delete_category(theme("wonen"), reassign_to=theme("buurtnetwerken"), actor=SYSTEM)
     db.session.expire_all()
     assert [t.slug for t in db.session.get(Document, doc.id).themes] == ["buurtnetwerken"]
     assert facet("theme") == {"buurtnetwerken": 1}
@@ -92,10 +93,13 @@ def test_document_types_merge_too(app: Flask) -> None:
     categories.merge_category(
         categories.get_category(DocumentType, "pilot-idee"),
         categories.get_category(DocumentType, "projectplan"),
+        actor=SYSTEM,
     )
     assert facet("type") == {"projectplan": 1}
     with pytest.raises(InvalidInput):
-        categories.merge_category(theme("wonen"), categories.get_category(DocumentType, "overig"))
+        categories.merge_category(
+            theme("wonen"), categories.get_category(DocumentType, "overig"), actor=SYSTEM
+        )
 
 
 def test_rename_is_audited_with_before_and_after(app: Flask) -> None:
@@ -187,6 +191,26 @@ def test_bulk_update_by_curators(app: Flask) -> None:
     assert len(audit.events(action="document.update")) == 2
     with pytest.raises(Exception, match="redacteuren"):
         bulk_update([a.id], member, type="overig")
+
+
+def test_bulk_edit_changes_only_what_was_asked(app: Flask) -> None:
+    from kennisnet.accounts.models import Role
+    from kennisnet.accounts.organisations import ensure_organisation
+    from kennisnet.documents.operations import bulk_update
+
+    curator = make_user(role=Role.CURATOR)
+    member = make_user(organisation="Wijkraad Noord")
+    doc = make_document(member, "Een stuk zonder wijk.", visibility="members")
+    assert doc.region == ""
+    ensure_organisation("Wijkraad Noord").region = "Groningen"  # the organisation moves on
+    db.session.commit()
+    bulk_update([doc.id], curator, visibility="public")
+    db.session.expire_all()
+    doc = db.session.get(Document, doc.id)
+    assert doc.visibility == "public"
+    assert doc.region == ""  # not filled in from anywhere: only visibility was asked
+    event = audit.events(action="document.update")[0]
+    assert set(event.details) == {"visibility", "bulk"}
 
 
 def test_bulk_edit_route(client, auth) -> None:

@@ -7,6 +7,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kennisnet.accounts.models import Role
+from kennisnet.accounts.permissions import SYSTEM
 from kennisnet.core.errors import Conflict, InvalidInput
 from kennisnet.curation import synonyms
 from tests.conftest import AuthActions, csrf_token
@@ -14,7 +15,7 @@ from tests.factories import make_document, make_user
 
 
 def test_expand_replaces_known_words_only(app: Flask) -> None:
-    synonyms.add_synonym("ALV", "algemene ledenvergadering")
+    synonyms.add_synonym("ALV", "algemene ledenvergadering", actor=SYSTEM)
     assert synonyms.expand("ALV notulen") == '(ALV OR "algemene ledenvergadering") notulen'
     assert synonyms.expand('"ALV notulen"') == '"ALV notulen"'
     assert synonyms.expand("alv") == '(alv OR "algemene ledenvergadering")'
@@ -22,13 +23,13 @@ def test_expand_replaces_known_words_only(app: Flask) -> None:
 
 
 def test_validation(app: Flask) -> None:
-    synonyms.add_synonym("Wmo", "Wet maatschappelijke ondersteuning")
+    synonyms.add_synonym("Wmo", "Wet maatschappelijke ondersteuning", actor=SYSTEM)
     with pytest.raises(Conflict):
-        synonyms.add_synonym("WMO", "iets anders")
+        synonyms.add_synonym("WMO", "iets anders", actor=SYSTEM)
     with pytest.raises(InvalidInput):
-        synonyms.add_synonym("twee woorden", "x")
+        synonyms.add_synonym("twee woorden", "x", actor=SYSTEM)
     with pytest.raises(InvalidInput):
-        synonyms.add_synonym("ok", "")
+        synonyms.add_synonym("ok", "", actor=SYSTEM)
 
 
 def test_search_uses_synonyms_without_reindex(client: FlaskClient) -> None:
@@ -37,7 +38,7 @@ def test_search_uses_synonyms_without_reindex(client: FlaskClient) -> None:
         member, "Verslag van de algemene ledenvergadering van maart.", title="Verslag maart"
     )
     assert client.get("/api/v1/search?q=ALV").get_json()["total"] == 0
-    synonyms.add_synonym("ALV", "algemene ledenvergadering")
+    synonyms.add_synonym("ALV", "algemene ledenvergadering", actor=SYSTEM)
     body = client.get("/api/v1/search?q=ALV").get_json()
     assert body["total"] == 1 and body["query"] == "ALV"
     assert "Verslag maart" in client.get("/zoeken?q=alv").get_data(as_text=True)

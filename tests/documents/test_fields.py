@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 from icalendar import Calendar
 
+from kennisnet.accounts.permissions import SYSTEM
 from kennisnet.core.errors import Conflict, InvalidInput
 from kennisnet.core.extensions import db
 from kennisnet.curation import categories
@@ -105,11 +106,11 @@ def test_admins_define_and_remove_fields(app: Flask) -> None:
     )
     assert field in doc_type("overig").fields
     with pytest.raises(Conflict):
-        fields.define_field(doc_type("overig"), "meeting_date", "Nog eens", "text")
+        fields.define_field(doc_type("overig"), "meeting_date", "Nog eens", "text", actor=SYSTEM)
     with pytest.raises(InvalidInput):
-        fields.define_field(doc_type("overig"), "Bad Key!", "X", "text")
+        fields.define_field(doc_type("overig"), "Bad Key!", "X", "text", actor=SYSTEM)
     with pytest.raises(InvalidInput):
-        fields.define_field(doc_type("overig"), "kleur", "Kleur", "choice")
+        fields.define_field(doc_type("overig"), "kleur", "Kleur", "choice", actor=SYSTEM)
     fields.remove_field(doc_type("overig"), "meeting_date", actor=admin)
     assert doc_type("overig").fields == []
 

@@ -125,3 +125,26 @@ def test_collect_files_leaves_hidden_files_out(tmp_path: Path) -> None:
     (tmp_path / "a" / ".git").mkdir()
     (tmp_path / "a" / ".git" / "x.txt").write_text("nee")
     assert [p.name for p in collect_files([tmp_path / "a"])] == ["verslag-0.txt", "verslag-1.txt"]
+
+
+def test_a_batch_rolled_back_by_a_race_is_stored_again_file_by_file(
+    app: Flask, tmp_path: Path, monkeypatch
+) -> None:
+    from kennisnet.documents import importing
+    from kennisnet.documents.uploads import BatchRolledBack, ingest_document
+
+    app.config.update(INDEX_BATCH_SIZE=3, INDEX_BATCH_MS=60_000)
+    calls: list[bool] = []
+
+    def racing(*args, commit: bool = True, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(commit)
+        if not commit and len(calls) == 2:  # as if another process stored these bytes first
+            db.session.rollback()
+            raise BatchRolledBack
+        return ingest_document(*args, commit=commit, **kwargs)
+
+    monkeypatch.setattr(importing, "ingest_document", racing)
+    report = import_files(write_files(tmp_path / "archief", 3), Metadata(visibility="public"))
+    assert report.imported == 3 and report.duplicates == 0
+    assert calls == [False, False, True, True, True]
+    assert db.session.scalar(select(func.count()).select_from(DocumentFile)) == 3

@@ -16,6 +16,7 @@ from flask import Flask
 from playwright.sync_api import Browser, Dialog, Page, expect
 
 from kennisnet.accounts.organisations import ensure_organisation
+from kennisnet.accounts.permissions import SYSTEM
 from kennisnet.curation import categories
 from kennisnet.curation.models import Theme
 from kennisnet.documents.metadata import Metadata
@@ -74,7 +75,9 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 def hostile(live_app: Flask, live_server: str) -> Hostile:
     with live_app.app_context():
         admin = make_admin(email="beheer@example.org", name=f"Beheer {IMG}")
-        theme = categories.create_category(Theme, THEME, f"Uitleg {SCRIPT} {TEMPLATE}")
+        theme = categories.create_category(
+            Theme, THEME, f"Uitleg {SCRIPT} {TEMPLATE}", actor=SYSTEM
+        )
         organisation = ensure_organisation(ORGANISATION, f"Wijk {IMG}")
         meta = Metadata(
             title=TITLE,

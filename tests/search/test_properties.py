@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kennisnet.accounts.permissions import SYSTEM
 from kennisnet.curation import synonyms
 from kennisnet.search import IndexedDocument, SearchBackend, SearchQuery, Viewer, querylang
 from kennisnet.search.fts_query import COLUMNS, compile_query
@@ -133,7 +134,7 @@ def test_api_and_page_answer_any_parameters(
 ) -> None:
     if not getattr(app, "_prop_seeded", False):
         make_document(make_user(), "Een plan voor de buurtkamer.", title="Buurtkamer")
-        synonyms.add_synonym("ALV", "algemene ledenvergadering")
+        synonyms.add_synonym("ALV", "algemene ledenvergadering", actor=SYSTEM)
         app._prop_seeded = True
     params = {"q": text, "theme": theme, "page": page, "sort": sort}
     api = client.get("/api/v1/search", query_string=params)

@@ -110,7 +110,9 @@ def edit_category(kind: str, slug: str) -> ResponseReturnValue:
 def move_category(kind: str, slug: str) -> ResponseReturnValue:
     model, _title, _singular = _kind(kind)
     item = curation.get_category(model, slug)
-    curation.move_category(item, -1 if request.form.get("richting") == "omhoog" else 1)
+    curation.move_category(
+        item, -1 if request.form.get("richting") == "omhoog" else 1, actor=current_user
+    )
     return redirect(url_for("admin.categories", kind=kind))
 
 

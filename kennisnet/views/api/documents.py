@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from kennisnet.accounts import permissions
 from kennisnet.core.errors import InvalidInput
 from kennisnet.documents.metadata import Metadata
 from kennisnet.documents.models import Visibility
@@ -58,6 +59,8 @@ def edit(document_id: int) -> ResponseReturnValue:
     """Change metadata; fields not sent keep their value. Form fields or a JSON object, with
     the same names as for the upload (type-specific fields included)."""
     doc = get_visible(document_id, current_user)
+    # Who may edit is answered before what was sent is judged: a 403, never a 400, for others.
+    permissions.require(current_user, "document.edit", doc)
     body = request.get_json(silent=True) if request.is_json else None
     if request.is_json and not isinstance(body, dict):
         raise InvalidInput(_l("Stuur een JSON-object mee."), field="body")

@@ -236,3 +236,15 @@ def test_admin_sees_everything_via_api(client: FlaskClient) -> None:
     assert (
         client.get("/api/v1/search?q=leden", headers=bearer(admin_token)).get_json()["total"] == 1
     )
+
+
+def test_patch_by_someone_else_is_refused_before_the_input_is_judged(
+    client: FlaskClient, member_token: str
+) -> None:
+    owner = make_user(email="eigenaar@example.org")
+    doc = make_document(owner, "Van iemand anders.")
+    response = client.patch(
+        f"/api/v1/documents/{doc.id}", json={"year": "geen jaar"}, headers=bearer(member_token)
+    )
+    assert response.status_code == 403
+    assert response.get_json()["error"]["code"]
