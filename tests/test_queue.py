@@ -76,6 +76,6 @@ def test_queue_inspection_names_the_real_tasks() -> None:
     from kennisnet.core import queue
     from kennisnet.documents import tasks
 
-    assert queue.PROCESS_TASK == tasks.process_document.task_class.__name__
-    assert queue.INDEX_TASK == tasks.index_documents.task_class.__name__
-    assert queue.REBUILD_TASK == tasks.rebuild_index.task_class.__name__
+    assert tasks.process_document.task_class.__name__ == queue.PROCESS_TASK
+    assert tasks.index_documents.task_class.__name__ == queue.INDEX_TASK
+    assert tasks.rebuild_index.task_class.__name__ == queue.REBUILD_TASK
