@@ -24,7 +24,7 @@ from kennisnet.core.storage import file_store
 from kennisnet.documents.indexing import to_indexed
 from kennisnet.documents.metadata import MAX_AUTHOR, MAX_TITLE
 from kennisnet.documents.models import Document, Status
-from kennisnet.extraction import Extracted, ExtractionFailed, extract, extract_isolated
+from kennisnet.extraction import IMAGE_KINDS, Extracted, ExtractionFailed, extract, extract_isolated
 from kennisnet.search import backend
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,12 @@ NO_TEXT = _l(
     "alleen afbeeldingen. Het bestand is wel opgeslagen en te downloaden."
 )
 MISSING_FILE = "Het bestand ontbreekt op de server."
+NOTHING_PRINTED = _l(
+    "Tekstherkenning heeft op deze scan of afbeelding geen leesbare tekst gevonden. Het "
+    "document is te vinden op zijn titel, samenvatting en thema's."
+)
+# Kinds whose pages are read with text recognition when they have no text of their own.
+RECOGNISED_KINDS = frozenset({"pdf", *IMAGE_KINDS})
 
 
 @dataclass(frozen=True)
@@ -159,7 +165,11 @@ def _apply(document: Document, reading: Reading) -> Status:
         current.text_source = extracted.text_source if text.strip() else None
         current.ocr_confidence = extracted.ocr_confidence
         current.extraction_notes = list(extracted.notes)
-        if not text.strip():
+        if not text.strip() and current.kind in RECOGNISED_KINDS:
+            # Text recognition looked and found nothing printed: a photo or a drawing is
+            # still a document, found by its title and description.
+            current.extraction_notes = [*current.extraction_notes, str(NOTHING_PRINTED)]
+        elif not text.strip():
             status, error = Status.FAILED, str(NO_TEXT)
         _take_defaults(document, extracted)
     current.extraction_error = error

@@ -222,3 +222,29 @@ def test_previews_are_neither_orphans_nor_left_behind(app: Flask, member) -> Non
     store = preview_store()
     assert not any(store.exists(p) for p in previews)
     assert db.session.get(Document, doc.id) is None
+
+
+SCANS = ("pdf/scan-ccitt-fax.pdf", "pdf/scan-grayscale-image.pdf", "malformed/truncated-scan.pdf")
+
+
+@pytest.mark.parametrize("name", SCANS)
+def test_every_corpus_scan_becomes_ready(app: Flask, member, corpus: Path, name: str) -> None:
+    path = corpus / name
+    doc = make_document(member, content=path.read_bytes(), filename=path.name, title="Scan")
+    db.session.refresh(doc)
+    assert doc.status == Status.READY, doc.file.extraction_error if doc.file else None
+    assert doc.file is not None and doc.file.extraction_error is None
+
+
+def test_a_picture_without_words_is_a_document_with_a_note(
+    app: Flask, client: FlaskClient, member
+) -> None:
+    out = io.BytesIO()
+    Image.new("RGB", (300, 200), (30, 120, 60)).save(out, "PNG")
+    doc = make_document(member, content=out.getvalue(), filename="groen-veld.png", title="")
+    db.session.refresh(doc)
+    assert doc.status == Status.READY
+    assert doc.file is not None and doc.file.text_source is None
+    assert any("geen leesbare tekst" in note for note in doc.file.extraction_notes)
+    assert "geen leesbare tekst" in client.get(f"/documenten/{doc.id}").get_data(as_text=True)
+    assert doc.id in found("groen veld")  # by its title, from the file name
