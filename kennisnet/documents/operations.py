@@ -149,13 +149,7 @@ def bulk_update(
             doc.organisation = values["organisation"]  # type: ignore[assignment]
         changes = audit.diff(before, metadata_snapshot(doc))
         if changes:
-            audit.record(
-                "document.update",
-                actor=actor,
-                target=f"document:{doc.id}",
-                document_id=doc.id,
-                details={**changes, "bulk": True},
-            )
+            _record_update(doc, actor, {**changes, "bulk": True})
     tasks.commit_then_index([doc.id for doc in docs])
     return [doc.id for doc in docs]
 
@@ -188,13 +182,17 @@ def _apply(doc: Document, meta: Metadata, actor: User) -> None:
     changes = audit.diff(before, metadata_snapshot(doc))
     changes.update({f"fields.{k}": v for k, v in set_values(doc, field_values).items()})
     if changes:
-        audit.record(
-            "document.update",
-            actor=actor,
-            target=f"document:{doc.id}",
-            document_id=doc.id,
-            details=changes,
-        )
+        _record_update(doc, actor, changes)
+
+
+def _record_update(doc: Document, actor: User, changes: Mapping[str, Any]) -> None:
+    audit.record(
+        "document.update",
+        actor=actor,
+        target=f"document:{doc.id}",
+        document_id=doc.id,
+        details=changes,
+    )
 
 
 def delete_document(doc: Document, actor: User) -> None:
