@@ -18,7 +18,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from kennisnet.extraction import isolated
+from kennisnet.extraction import isolated, pool
 from kennisnet.extraction.base import (
     IMAGE_KINDS,
     KINDS,
@@ -60,7 +60,8 @@ def extract_isolated(
     ocr_max_pages: int = 50,
     on_progress: ProgressCallback | None = None,
 ) -> Extracted:
-    """Like :func:`extract`, but in a child process with CPU, memory and wall-clock limits.
+    """Like :func:`extract`, but in a child process with CPU, memory and wall-clock limits:
+    a long-lived worker of ``pool.POOL``, or a fresh child for a memory limit under 512 MB.
 
     A child that is killed, times out or runs out of memory gives ``ExtractionFailed`` with
     code "timeout", "too_large" or "crashed". Text recognition (scanned PDF pages, pictures)
@@ -77,6 +78,7 @@ def extract_isolated(
         max_chars=max_chars,
         ocr_max_pages=ocr_max_pages,
         on_progress=on_progress,
+        pool=pool.POOL,
     )
 
 
@@ -119,4 +121,5 @@ def render_isolated(
         page_width=page_width,
         timeout=timeout,
         memory_mb=memory_mb,
+        pool=pool.POOL,
     )

@@ -2,7 +2,7 @@
 
 Parsers of uploaded files are the easiest place for a hostile or broken file to hang a worker,
 eat its memory or crash it (PDFium is C++). So the task queue runs every extraction in a
-fresh interpreter (``python -m kennisnet.extraction.isolated``): the request goes in as JSON
+fresh interpreter (``python -m kennisnet.extraction.child``): the request goes in as JSON
 on stdin, the result comes back as JSON on stdout. The child sets its own rlimits after its
 imports, so the limits bound the parsing, not the interpreter's start-up. The child runs in a
 process group of its own; the subprocesses it starts (Tesseract, antiword) inherit its limits
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import importlib
 import json
 import logging
 import math
@@ -24,20 +23,17 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from kennisnet.extraction.base import (
-    FORMAT_MODULES,
     IMAGE_KINDS,
     KINDS,
     MSG_UNSUPPORTED_KIND,
-    OCR_KINDS,
     Extracted,
     ExtractionFailed,
     ProgressCallback,
     Rendered,
 )
-from kennisnet.extraction.reading import extract
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +50,21 @@ MSG_TOO_LARGE = (
     "Het lezen van de tekst had te veel geheugen nodig en is afgebroken; "
     "het bestand is te groot of te ingewikkeld."
 )
+
+
+class Pool(Protocol):
+    """What ``pool.WorkerPool`` offers this module (named here so it needs no import of it)."""
+
+    min_memory_mb: int
+
+    def ask(
+        self,
+        path: Path,
+        request: dict[str, Any],
+        timeout: float,
+        memory_mb: int,
+        on_progress: ProgressCallback | None,
+    ) -> dict[str, Any]: ...
 
 
 def _msg_timeout(seconds: float) -> str:
@@ -73,6 +84,7 @@ def run(
     max_chars: int,
     ocr_max_pages: int = 50,
     on_progress: ProgressCallback | None = None,
+    pool: Pool | None = None,
 ) -> Extracted:
     """Parent side of an extraction: start the child, relay its progress, read its answer."""
     if kind not in KINDS:
@@ -83,7 +95,7 @@ def run(
         "max_chars": max_chars,
         "ocr_max_pages": ocr_max_pages,
     }
-    payload = _run_child(path, kind, request, timeout, memory_mb, on_progress)
+    payload = _run_child(path, kind, request, timeout, memory_mb, on_progress, pool)
     return Extracted(
         text=payload["text"],
         pages=payload["pages"],
@@ -106,6 +118,7 @@ def run_render(
     page_width: int,
     timeout: float,
     memory_mb: int,
+    pool: Pool | None = None,
 ) -> Rendered:
     """Parent side of rendering previews, with the same limits and outcomes as extraction."""
     if kind not in KINDS:
@@ -118,7 +131,7 @@ def run_render(
         "thumb_width": thumb_width,
         "page_width": page_width,
     }
-    payload = _run_child(path, kind, request, timeout, memory_mb, None)
+    payload = _run_child(path, kind, request, timeout, memory_mb, None, pool)
     thumbnail = payload["thumbnail"]
     return Rendered(
         thumbnail=base64.b64decode(thumbnail) if thumbnail is not None else None,
@@ -133,14 +146,17 @@ def _run_child(
     timeout: float,
     memory_mb: int,
     on_progress: ProgressCallback | None,
+    pool: Pool | None,
 ) -> dict[str, Any]:
     """Run the child in a process group of its own and kill the whole group at the deadline.
+
+    With a ``pool`` (and a memory limit a worker holding every parser can live with), a
+    long-lived worker of the pool answers instead of a fresh child.
 
     Tesseract, antiword and catdoc are the child's subprocesses: they inherit its rlimits and
     its process group, so the wall-clock kill reaches them too. Progress comes back as lines
     "done total" on a pipe of its own, read while waiting for the answer.
     """
-    progress_read, progress_write = os.pipe()
     request = {
         **request,
         "path": str(path.resolve()),
@@ -150,11 +166,14 @@ def _run_child(
         # Stop starting OCR pages a little before the parent's deadline, so that a long scan
         # ends with the pages it read and a note instead of being killed.
         "ocr_seconds": max(0.0, timeout * OCR_SHARE - 1),
-        "progress_fd": progress_write,
     }
+    if pool is not None and memory_mb >= pool.min_memory_mb:
+        return pool.ask(path, request, timeout, memory_mb, on_progress)
+    progress_read, progress_write = os.pipe()
+    request["progress_fd"] = progress_write
     try:
         process = subprocess.Popen(  # our own module, run by this interpreter
-            [sys.executable, "-m", "kennisnet.extraction.isolated"],
+            [sys.executable, "-m", "kennisnet.extraction.child"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -276,104 +295,3 @@ def _outcome(
         raise ExtractionFailed("too_large", MSG_TOO_LARGE)
     logger.error("extraction child for %s ended with %s: %s", path.name, returncode, tail)
     raise ExtractionFailed("crashed", MSG_CRASHED)
-
-
-def _limit_resources(memory_mb: int, cpu_seconds: int) -> None:
-    import resource  # POSIX only, and only the child needs it
-
-    memory = memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    # SIGXCPU at the soft limit ends the child; the hard limit (SIGKILL) is a backstop.
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 2))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    # Parsing never writes files; Python ignores SIGXFSZ, so a write just fails. Tesseract,
-    # antiword and catdoc inherit all four limits and talk through pipes only.
-    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
-
-
-def main() -> int:
-    """Child side: read the request, limit ourselves, do the work, write one JSON object."""
-    # Anything a library prints must not corrupt the result: fd 1 becomes stderr and the
-    # result goes to a private duplicate of the original stdout.
-    result_fd = os.dup(1)
-    os.dup2(2, 1)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # one line per broken object
-    started = time.monotonic()
-    request = json.loads(sys.stdin.buffer.read())
-    kind = request["kind"]
-    progress = os.fdopen(request["progress_fd"], "w", buffering=1, encoding="ascii")
-    # Import before limiting memory; ask Tesseract for its languages while files may be read.
-    if request["mode"] == "render":
-        importlib.import_module("kennisnet.extraction.previews")
-    else:
-        importlib.import_module(FORMAT_MODULES[kind])
-        if kind in OCR_KINDS:
-            importlib.import_module("kennisnet.extraction.ocr").languages()
-    _limit_resources(request["memory_mb"], request["cpu_seconds"])
-
-    def report(done: int, total: int) -> None:
-        with contextlib.suppress(OSError):
-            progress.write(f"{done} {total}\n")
-
-    payload: dict[str, Any]
-    try:
-        if request["mode"] == "render":
-            payload = _render(request)
-        else:
-            payload = _extract(request, report, started + request["ocr_seconds"])
-    except ExtractionFailed as exc:
-        payload = {"ok": False, "code": exc.code, "message": exc.message}
-    with contextlib.suppress(OSError):
-        progress.close()
-    with os.fdopen(result_fd, "w", encoding="utf-8") as result:
-        json.dump(payload, result, ensure_ascii=False)
-    return 0
-
-
-def _extract(request: dict[str, Any], report: ProgressCallback, deadline: float) -> dict[str, Any]:
-    extracted = extract(
-        Path(request["path"]),
-        request["kind"],
-        max_pages=request["max_pages"],
-        max_chars=request["max_chars"],
-        ocr_max_pages=request["ocr_max_pages"],
-        on_progress=report,
-        ocr_deadline=deadline,
-    )
-    return {
-        "ok": True,
-        "text": extracted.text,
-        "pages": extracted.pages,
-        "title": extracted.title,
-        "meta": dict(extracted.meta),
-        "text_source": extracted.text_source,
-        "ocr_confidence": extracted.ocr_confidence,
-        "notes": list(extracted.notes),
-        "author": extracted.author,
-        "created": extracted.created,
-    }
-
-
-def _render(request: dict[str, Any]) -> dict[str, Any]:
-    render = importlib.import_module("kennisnet.extraction.previews").render
-    try:
-        rendered = render(
-            Path(request["path"]),
-            request["kind"],
-            max_pages=request["max_pages"],
-            thumb_width=request["thumb_width"],
-            page_width=request["page_width"],
-        )
-    except MemoryError:
-        raise ExtractionFailed("too_large", MSG_TOO_LARGE) from None
-    thumbnail = rendered.thumbnail
-    return {
-        "ok": True,
-        "thumbnail": base64.b64encode(thumbnail).decode() if thumbnail is not None else None,
-        "pages": [base64.b64encode(page).decode() for page in rendered.pages],
-    }
-
-
-if __name__ == "__main__":
-    sys.exit(main())

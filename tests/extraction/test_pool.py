@@ -1,0 +1,100 @@
+"""The pool of long-lived extraction workers: reused, replaced, and as strict as a fresh child."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from kennisnet.extraction import ExtractionFailed, isolated
+from kennisnet.extraction.pool import WorkerPool
+from tests.extraction.test_hostile_formats import png_declaring
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+
+
+@pytest.fixture
+def pool():
+    workers = WorkerPool(idle=1, max_files=3)
+    yield workers
+    workers.close()
+
+
+def text_file(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def extract(pool: WorkerPool, path: Path, kind: str = "text", **limits):  # type: ignore[no-untyped-def]
+    options = {"timeout": 30, "memory_mb": 1024, "max_pages": 2000, "max_chars": 5_000_000}
+    return isolated.run(path, kind, **{**options, **limits}, pool=pool)
+
+
+def pids(pool: WorkerPool) -> list[int]:
+    return [w.process.pid for w in pool._workers]
+
+
+def test_one_worker_reads_file_after_file(pool: WorkerPool, tmp_path: Path) -> None:
+    first = extract(pool, text_file(tmp_path, "a.txt", "De buurtkamer is open."))
+    worker = pids(pool)
+    second = extract(pool, text_file(tmp_path, "b.txt", "De moestuin groeit."))
+    assert "buurtkamer" in first.text and "moestuin" in second.text
+    assert pids(pool) == worker
+
+
+def test_a_worker_is_replaced_after_its_share_of_files(pool: WorkerPool, tmp_path: Path) -> None:
+    seen = []
+    for n in range(4):
+        extract(pool, text_file(tmp_path, f"{n}.txt", f"Verslag nummer {n}."))
+        seen.append(tuple(pids(pool)))
+    assert seen[0] == seen[1]
+    assert seen[2] == ()  # the third file was its last
+    assert seen[3] != seen[0]
+
+
+def test_a_worker_killed_at_the_deadline_is_replaced(pool: WorkerPool) -> None:
+    slow = CORPUS / "pdf/nl-coronamelder-duidingsrapportage.pdf"
+    with pytest.raises(ExtractionFailed) as failure:
+        extract(pool, slow, "pdf", timeout=0.5)
+    assert failure.value.code == "timeout"
+    assert pids(pool) == []
+    result = extract(pool, CORPUS / "pdf/en-multicolumn.pdf", "pdf", max_pages=1)
+    assert result.text
+
+
+def test_a_worker_that_died_idle_does_not_fail_the_next_file(
+    pool: WorkerPool, tmp_path: Path
+) -> None:
+    extract(pool, text_file(tmp_path, "a.txt", "Eerste."))
+    (pid,) = pids(pool)
+    os.killpg(pid, signal.SIGKILL)
+    time.sleep(0.5)  # long dead by the time the next file comes, as in life
+    assert "Tweede" in extract(pool, text_file(tmp_path, "b.txt", "Tweede.")).text
+
+
+def test_a_failure_that_may_have_hurt_the_worker_retires_it(
+    pool: WorkerPool, tmp_path: Path
+) -> None:
+    encrypted = CORPUS / "malformed/enc-rc4-40.pdf"
+    with pytest.raises(ExtractionFailed):  # an ordinary refusal keeps the worker
+        extract(pool, encrypted, "pdf")
+    assert len(pids(pool)) == 1
+    bomb = tmp_path / "bom.png"
+    bomb.write_bytes(png_declaring(60_000, 60_000))
+    with pytest.raises(ExtractionFailed) as failure:
+        extract(pool, bomb, "png")
+    assert failure.value.code == "too_large"
+    assert pids(pool) == []  # out of memory, or nearly: that worker is not used again
+
+
+def test_the_same_refusal_as_a_fresh_child(pool: WorkerPool) -> None:
+    encrypted = CORPUS / "malformed/enc-rc4-40.pdf"
+    with pytest.raises(ExtractionFailed) as pooled:
+        extract(pool, encrypted, "pdf")
+    with pytest.raises(ExtractionFailed) as fresh:
+        isolated.run(encrypted, "pdf", timeout=30, memory_mb=1024, max_pages=10, max_chars=10)
+    assert (pooled.value.code, pooled.value.message) == (fresh.value.code, fresh.value.message)
