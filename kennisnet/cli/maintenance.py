@@ -22,6 +22,7 @@ from kennisnet.core.extensions import db
 from kennisnet.curation import categories
 from kennisnet.documents import fields, tasks
 from kennisnet.documents.indexing import rebuild_index
+from kennisnet.extraction.pool import POOL
 from kennisnet.maintenance import consistency
 from kennisnet.maintenance.backup import create_backup, restore_backup
 from kennisnet.maintenance.demo import load_demo
@@ -155,6 +156,9 @@ def restore_command(path: Path) -> None:
 def worker_command(workers: int | None) -> None:
     """Run the background workers alone (for deployments that run them apart)."""
     _ensure_index()
+    config = current_app.config
+    if config["EXTRACTION_ISOLATED"]:  # the first upload then finds a worker ready
+        POOL.warm(config["EXTRACTION_WORKERS"], config["EXTRACTION_MEMORY_MB"])
     resumed = tasks.resume_unfinished()
     if resumed:
         click.echo(f"{resumed} onafgemaakte documenten opnieuw in de wachtrij gezet.")

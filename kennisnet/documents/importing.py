@@ -6,7 +6,7 @@ The command line shows progress and prints the report; the work and the report a
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from kennisnet.core.errors import DomainError
 from kennisnet.core.extensions import db
 from kennisnet.core.faults import fault_point
 from kennisnet.documents import tasks
-from kennisnet.documents.metadata import Metadata
+from kennisnet.documents.metadata import Metadata, resolve_metadata
 from kennisnet.documents.models import Document, Status
 from kennisnet.documents.processing import process_documents
 from kennisnet.documents.uploads import BatchRolledBack, DuplicateUpload, ingest_document
@@ -80,16 +80,17 @@ def import_files(
     if meta.organisation:
         ensure_organisation(meta.organisation, meta.region)
     config = current_app.config
+    resolved = resolve_metadata(meta, uploader)  # once: every file shares it
     report = ImportReport()
     handled = 0
     for batch in _batches(files, config["INDEX_BATCH_SIZE"], config["INDEX_BATCH_MS"]):
         mark = (report.duplicates, len(report.refused), len(report.documents))
         try:
-            new, unfinished = _store_batch(batch, meta, uploader, report, commit=False)
+            new, unfinished = _store_batch(batch, meta, uploader, resolved, report, commit=False)
         except BatchRolledBack:
             report.duplicates = mark[0]
             del report.refused[mark[1] :], report.documents[mark[2] :]
-            new, unfinished = _store_batch(batch, meta, uploader, report, commit=True)
+            new, unfinished = _store_batch(batch, meta, uploader, resolved, report, commit=True)
         db.session.commit()
         fault_point("ingest.after_commit")
         statuses = process_documents([doc_id for doc_id, _ in new] + unfinished)
@@ -126,6 +127,7 @@ def _store_batch(
     batch: list[Path],
     meta: Metadata,
     uploader: User | None,
+    resolved: Mapping[str, object],
     report: ImportReport,
     *,
     commit: bool,
@@ -138,7 +140,13 @@ def _store_batch(
         try:
             with path.open("rb") as stream:
                 doc = ingest_document(
-                    stream, path.name, meta, uploader, enqueue=False, commit=commit
+                    stream,
+                    path.name,
+                    meta,
+                    uploader,
+                    enqueue=False,
+                    commit=commit,
+                    resolved=resolved,
                 )
         except DuplicateUpload as exc:
             report.duplicates += 1

@@ -7,7 +7,7 @@ points to it; the row is committed before the task is queued (a lost task is fou
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import IO, cast
 
 from flask import current_app
@@ -64,14 +64,18 @@ def ingest_document(
     *,
     enqueue: bool = True,
     commit: bool = True,
+    resolved: Mapping[str, object] | None = None,
 ) -> Document:
     """Store an uploaded file and create its document; extraction follows in the background.
 
     With ``enqueue=False`` the caller runs the processing itself (the CLI import does, so that
     its documents are indexed when it returns); with ``commit=False`` as well, the row is only
-    flushed and the caller commits a whole batch at once.
+    flushed and the caller commits a whole batch at once. ``resolved`` is
+    ``resolve_metadata(meta, uploader)`` when the caller checked it once for many files.
     """
-    values = resolve_metadata(meta, uploader)
+    values = dict(resolved) if resolved is not None else resolve_metadata(meta, uploader)
+    if "themes" in values:  # a list of its own per document
+        values["themes"] = list(cast(list[object], values["themes"]))
     stored, kind, name = _store_upload(stream, filename)
 
     def build() -> Document:

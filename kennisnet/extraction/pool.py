@@ -211,6 +211,18 @@ class WorkerPool:
             self._give(worker)
         raise ExtractionFailed(payload["code"], payload["message"])
 
+    def warm(self, count: int, memory_mb: int) -> None:
+        """Start ``count`` workers in the background, so the first upload does not wait for one."""
+
+        def start() -> None:
+            try:
+                self._give(_Worker(memory_mb))
+            except (_Died, subprocess.TimeoutExpired, OSError, ValueError):
+                logger.warning("could not start an extraction worker ahead of time", exc_info=True)
+
+        for _ in range(min(count, self.idle)):
+            threading.Thread(target=start, daemon=True, name="extraction-warm-up").start()
+
     def _take(self, memory_mb: int) -> _Worker:
         with self._lock:
             for worker in list(self._workers):

@@ -98,3 +98,13 @@ def test_the_same_refusal_as_a_fresh_child(pool: WorkerPool) -> None:
     with pytest.raises(ExtractionFailed) as fresh:
         isolated.run(encrypted, "pdf", timeout=30, memory_mb=1024, max_pages=10, max_chars=10)
     assert (pooled.value.code, pooled.value.message) == (fresh.value.code, fresh.value.message)
+
+
+def test_warm_workers_wait_for_the_first_file(pool: WorkerPool, tmp_path: Path) -> None:
+    pool.warm(1, 1024)
+    deadline = time.monotonic() + 60
+    while not pids(pool) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (pid,) = pids(pool)
+    extract(pool, text_file(tmp_path, "a.txt", "Eerste bestand."))
+    assert pids(pool) == [pid]
