@@ -49,7 +49,8 @@ def to_indexed(doc: Document) -> IndexedDocument:
     )
 
 
-def _load(ids: Iterable[int]) -> list[Document]:
+def load_for_index(ids: Iterable[int]) -> list[Document]:
+    """The documents with everything ``to_indexed`` reads, one query per relation."""
     ids = list(ids)
     if not ids:
         return []
@@ -81,7 +82,7 @@ def indexable(doc: Document) -> bool:
 def index_documents(ids: Iterable[int]) -> int:
     """Bring the index in line with the database for these ids (adds, updates, removals)."""
     ids = list(dict.fromkeys(ids))
-    docs = {d.id: d for d in _load(ids)}
+    docs = {d.id: d for d in load_for_index(ids)}
     present = [to_indexed(d) for d in docs.values() if indexable(d)]
     # A document being (re)processed is left as it is: the worker indexes it when done, and
     # removing it here could undo that work if an edit races the worker.
@@ -113,7 +114,7 @@ def _all_indexable() -> Iterator[IndexedDocument]:
         )
     )
     for start in range(0, len(ids), BATCH):
-        for doc in _load(ids[start : start + BATCH]):
+        for doc in load_for_index(ids[start : start + BATCH]):
             yield to_indexed(doc)
         db.session.expunge_all()
 

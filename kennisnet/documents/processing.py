@@ -16,15 +16,13 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from kennisnet.core.extensions import db
 from kennisnet.core.faults import fault_point
 from kennisnet.core.storage import file_store
-from kennisnet.documents.indexing import to_indexed
+from kennisnet.documents.indexing import load_for_index, to_indexed
 from kennisnet.documents.metadata import MAX_AUTHOR, MAX_TITLE
-from kennisnet.documents.models import Document, DocumentFieldValue, Status
+from kennisnet.documents.models import Document, Status
 from kennisnet.extraction import IMAGE_KINDS, Extracted, ExtractionFailed, extract, extract_isolated
 from kennisnet.search import backend
 
@@ -123,19 +121,7 @@ def process_document(document_id: int) -> Status | None:
 def process_documents(ids: Iterable[int]) -> dict[int, Status]:
     """``process_document`` for many at once: files read in parallel (one per extraction
     worker), then one transaction and one index write for the whole batch."""
-    # Everything to_indexed reads, loaded up front: one query per relation, not per document.
-    query = (
-        select(Document)
-        .where(Document.id.in_(list(ids)))
-        .options(
-            selectinload(Document.themes),
-            selectinload(Document.files),
-            selectinload(Document.type),
-            selectinload(Document.organisation),
-            selectinload(Document.field_values).selectinload(DocumentFieldValue.field),
-        )
-    )
-    documents = [d for d in db.session.scalars(query) if d.file is not None]
+    documents = [d for d in load_for_index(ids) if d.file is not None]
     settings = ReadingSettings.from_app()
     store = file_store()
     jobs = [(store.path(d.file.stored_path), d.file.kind) for d in documents if d.file]

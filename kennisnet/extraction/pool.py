@@ -29,6 +29,7 @@ from typing import Any, cast
 
 from kennisnet.extraction.base import ExtractionFailed, ProgressCallback
 from kennisnet.extraction.isolated import (
+    _PROJECT_ROOT,
     MSG_CRASHED,
     _keep_tail,
     _kill_group,
@@ -39,7 +40,6 @@ from kennisnet.extraction.isolated import (
 
 logger = logging.getLogger(__name__)
 
-_PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MAX_FILES = 200
 START_SECONDS = 60.0  # importing every parser and asking Tesseract for its languages
 # Below this a worker holding every parser has no room left to read with; such a limit gets a

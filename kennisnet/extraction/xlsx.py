@@ -35,12 +35,19 @@ def extract(path: Path, *, kind: str = "xlsx", max_pages: int | None = None) -> 
     del kind, max_pages  # sheets are not pages
     with checked_package(path, corrupt=MSG_CORRUPT, doctype=MSG_DOCTYPE):
         pass
+    # A file object, not the path: openpyxl refuses a path without an .xlsx suffix, and stored
+    # uploads are named by their digest.
+    stream = path.open("rb")
     try:
         workbook = openpyxl.load_workbook(
-            path, read_only=True, data_only=True, keep_links=False, keep_vba=False
+            stream, read_only=True, data_only=True, keep_links=False, keep_vba=False
         )
     except KeyError as exc:  # a required part is missing
+        stream.close()
         raise ExtractionFailed("corrupt", MSG_CORRUPT) from exc
+    except BaseException:
+        stream.close()
+        raise
     lines: list[str] = []
     cells = 0
     notes: tuple[str, ...] = ()
@@ -69,6 +76,7 @@ def extract(path: Path, *, kind: str = "xlsx", max_pages: int | None = None) -> 
         properties = workbook.properties
     finally:
         workbook.close()
+        stream.close()
     meta.update(
         {
             key: value

@@ -48,6 +48,17 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def _email_field() -> EmailField:
+    return EmailField(
+        _l("E-mailadres"),
+        validators=[
+            DataRequired(REQUIRED),
+            Email(_l("Vul een geldig e-mailadres in.")),
+            Length(max=254),
+        ],
+    )
+
+
 def _new_password(label: Any, **kwargs: Any) -> PasswordField:
     return PasswordField(
         label,
@@ -190,14 +201,7 @@ class CategoryForm(FlaskForm):
 
 
 class InvitationForm(FlaskForm):
-    email = EmailField(
-        _l("E-mailadres"),
-        validators=[
-            DataRequired(REQUIRED),
-            Email(_l("Vul een geldig e-mailadres in.")),
-            Length(max=254),
-        ],
-    )
+    email = _email_field()
     organisation = StringField(
         _l("Organisatie"),
         validators=[Optional(), Length(max=200)],
@@ -254,14 +258,7 @@ class OrganisationForm(FlaskForm):
 
 class JoinRequestForm(FlaskForm):
     name = StringField(_l("Uw naam"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    email = EmailField(
-        _l("E-mailadres"),
-        validators=[
-            DataRequired(REQUIRED),
-            Email(_l("Vul een geldig e-mailadres in.")),
-            Length(max=254),
-        ],
-    )
+    email = _email_field()
     organisation = StringField(
         _l("Uw buurt- of wijkorganisatie"), validators=[Optional(), Length(max=200)]
     )

@@ -23,6 +23,7 @@ from kennisnet.documents.trash import purge_trash
 from kennisnet.maintenance import consistency
 from kennisnet.search import SearchQuery, Viewer, backend
 from tests.conftest import fetch
+from tests.extraction import samples
 from tests.factories import make_document, make_user
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -248,3 +249,36 @@ def test_a_picture_without_words_is_a_document_with_a_note(
     assert any("geen leesbare tekst" in note for note in doc.file.extraction_notes)
     assert "geen leesbare tekst" in client.get(f"/documenten/{doc.id}").get_data(as_text=True)
     assert doc.id in found("groen veld")  # by its title, from the file name
+
+
+FORMATS = {
+    # kind: (how to make one, a word only its text has)
+    "xlsx": (lambda p: samples.make_xlsx(p / "begroting.xlsx"), "zonnepanelen"),
+    "pptx": (lambda p: samples.make_pptx(p / "jaarvergadering.pptx"), "windmolen"),
+    "odp": (lambda p: samples.make_odp(p / "presentatie.odp"), "repaircafé"),
+    "ods": (lambda p: samples.make_ods(p / "begroting.ods"), None),
+    "rtf": (lambda p: samples.make_rtf(p / "notulen.rtf"), "ledenvergadering"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(FORMATS))
+def test_office_formats_upload_extract_and_are_found(
+    app: Flask, client: FlaskClient, member, tmp_path: Path, kind: str
+) -> None:
+    make, word = FORMATS[kind]
+    path = make(tmp_path)
+    doc = make_document(member, content=path.read_bytes(), filename=path.name, title="")
+    db.session.refresh(doc)
+    assert doc.status == Status.READY, doc.file.extraction_error if doc.file else None
+    assert doc.file is not None and doc.file.kind == kind and doc.file.text_source == "text"
+    if word:
+        assert doc.id in found(word)
+    assert client.get(f"/api/v1/documents/{doc.id}").get_json()["status"] == "ready"
+
+
+def test_an_old_word_document_is_read(app: Flask, member, corpus: Path) -> None:
+    path = corpus / "malformed/doc-legacy-word97.doc"
+    doc = make_document(member, content=path.read_bytes(), filename=path.name)
+    db.session.refresh(doc)
+    assert doc.file is not None and doc.file.kind == "doc"
+    assert doc.status == Status.READY and doc.file.extracted_text

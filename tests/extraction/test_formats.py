@@ -145,3 +145,12 @@ def test_excel_97_workbook_is_not_taken_for_a_word_document(tmp_path: Path) -> N
     with pytest.raises(ExtractionFailed) as failure:
         extract(path, "doc")
     assert failure.value.code == "corrupt"
+
+
+def test_a_workbook_stored_under_its_digest_is_read(tmp_path: Path) -> None:
+    """Uploads are stored without a suffix; the reader must not judge by the file name."""
+    from tests.extraction import samples
+
+    path = samples.make_xlsx(tmp_path / "begroting.xlsx")
+    stored = path.rename(tmp_path / "f103c868781d1b04739dd87320c2517662187baef0c899a6bcde76f1cf0")
+    assert "Zonnepanelen" in extract(stored, "xlsx").text
