@@ -22,10 +22,9 @@ from kennisnet.core.extensions import db
 from kennisnet.curation import categories
 from kennisnet.documents import fields, tasks
 from kennisnet.documents.indexing import rebuild_index
-from kennisnet.extraction.pool import POOL
+from kennisnet.documents.processing import warm_extraction
 from kennisnet.maintenance import consistency
 from kennisnet.maintenance.backup import create_backup, restore_backup
-from kennisnet.maintenance.demo import load_demo
 
 
 @click.command("init")
@@ -156,9 +155,7 @@ def restore_command(path: Path) -> None:
 def worker_command(workers: int | None) -> None:
     """Run the background workers alone (for deployments that run them apart)."""
     _ensure_index()
-    config = current_app.config
-    if config["EXTRACTION_ISOLATED"]:  # the first upload then finds a worker ready
-        POOL.warm(config["EXTRACTION_WORKERS"], config["EXTRACTION_MEMORY_MB"])
+    warm_extraction()  # the first upload then finds a worker ready
     resumed = tasks.resume_unfinished()
     if resumed:
         click.echo(f"{resumed} onafgemaakte documenten opnieuw in de wachtrij gezet.")
@@ -196,6 +193,9 @@ def serve_command(host: str, port: int, threads: int, no_worker: bool) -> None:
 @with_appcontext
 def demo_command(admin_email: str) -> None:
     """Load the demo data (once) and print the demo admin's login with a fresh password."""
+    # Imported here: the demo's document writers (DOCX, PDF, ODT) would slow every command's start.
+    from kennisnet.maintenance.demo import load_demo
+
     result = load_demo(admin_email)
     if result.loaded:
         click.echo(f"Demodata geladen: {result.documents} documenten.")

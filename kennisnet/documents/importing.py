@@ -19,10 +19,12 @@ from kennisnet.core import queue
 from kennisnet.core.errors import DomainError
 from kennisnet.core.extensions import db
 from kennisnet.core.faults import fault_point
+from kennisnet.core.storage import file_store
 from kennisnet.documents import tasks
 from kennisnet.documents.metadata import Metadata, resolve_metadata
 from kennisnet.documents.models import Document, Status
-from kennisnet.documents.processing import process_documents
+from kennisnet.documents.moderation import moderation_enabled
+from kennisnet.documents.processing import process_documents, warm_extraction
 from kennisnet.documents.uploads import BatchRolledBack, DuplicateUpload, ingest_document
 
 
@@ -79,8 +81,10 @@ def import_files(
     """
     if meta.organisation:
         ensure_organisation(meta.organisation, meta.region)
+    warm_extraction()  # while the first batch is stored
     config = current_app.config
-    resolved = resolve_metadata(meta, uploader)  # once: every file shares it
+    # Once: every file shares the metadata and the moderation setting.
+    resolved = {**resolve_metadata(meta, uploader), "published": not moderation_enabled()}
     report = ImportReport()
     handled = 0
     for batch in _batches(files, config["INDEX_BATCH_SIZE"], config["INDEX_BATCH_MS"]):
@@ -91,6 +95,7 @@ def import_files(
             report.duplicates = mark[0]
             del report.refused[mark[1] :], report.documents[mark[2] :]
             new, unfinished = _store_batch(batch, meta, uploader, resolved, report, commit=True)
+        file_store().sync()  # the batch's files are durable before its rows say they exist
         db.session.commit()
         fault_point("ingest.after_commit")
         statuses = process_documents([doc_id for doc_id, _ in new] + unfinished)
@@ -100,8 +105,8 @@ def import_files(
                 {"id": doc_id, "path": str(path), "status": str(statuses.get(doc_id))}
             )
         # Previews follow in the background: they never hold up finding the documents.
-        for doc_id in statuses:
-            queue.commit_then_enqueue(tasks.make_previews, doc_id)
+        if statuses:
+            queue.commit_then_enqueue(tasks.make_previews, list(statuses))
         handled += len(batch)
         if on_progress is not None:
             on_progress(handled)

@@ -24,6 +24,7 @@ from kennisnet.documents.indexing import load_for_index, to_indexed
 from kennisnet.documents.metadata import MAX_AUTHOR, MAX_TITLE
 from kennisnet.documents.models import Document, Status
 from kennisnet.extraction import IMAGE_KINDS, Extracted, ExtractionFailed, extract, extract_isolated
+from kennisnet.extraction import pool as extraction_pool
 from kennisnet.search import backend
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,13 @@ class ReadingSettings:
             ocr_max_pages=int(config["OCR_MAX_PAGES"]),
             workers=int(config["EXTRACTION_WORKERS"]),
         )
+
+
+def warm_extraction() -> None:
+    """Start the extraction workers now, so the first file does not wait for them."""
+    settings = ReadingSettings.from_app()
+    if settings.isolated:
+        extraction_pool.POOL.warm(settings.workers, settings.memory_mb)
 
 
 @dataclass(frozen=True)
@@ -137,7 +145,9 @@ def _finish(batch: list[tuple[Document, Reading]]) -> dict[int, Status]:
     # `kennisnet check --repair` pick up, never a 'ready' or 'failed' one missing from the index.
     db.session.commit()
     fault_point("process.after_extract")
-    _index_then_mark([(document, statuses[document.id]) for document, _ in batch])
+    # The commit expired the rows: reloaded together, not one query per document and relation.
+    documents = [batch[0][0]] if len(batch) == 1 else load_for_index(statuses)
+    _index_then_mark([(document, statuses[document.id]) for document in documents])
     return statuses
 
 

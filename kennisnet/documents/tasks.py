@@ -29,8 +29,11 @@ def process_document(document_id: int) -> None:
 
 
 @huey.task(retries=1, retry_delay=30)
-def make_previews(document_id: int) -> None:
-    run_in_app(previews.make_previews, document_id)
+def make_previews(document_ids: int | list[int]) -> None:
+    """Previews of one document, or of a batch (one task for an imported batch, not one each)."""
+    ids = [document_ids] if isinstance(document_ids, int) else document_ids
+    for document_id in ids:
+        run_in_app(previews.make_previews, document_id)
 
 
 @huey.task(retries=3, retry_delay=5)

@@ -70,13 +70,17 @@ def ingest_document(
 
     With ``enqueue=False`` the caller runs the processing itself (the CLI import does, so that
     its documents are indexed when it returns); with ``commit=False`` as well, the row is only
-    flushed and the caller commits a whole batch at once. ``resolved`` is
-    ``resolve_metadata(meta, uploader)`` when the caller checked it once for many files.
+    flushed and the file not yet fsynced: the caller syncs the file store and commits a whole
+    batch at once. ``resolved`` is
+    ``resolve_metadata(meta, uploader)`` when the caller checked it once for many files; it
+    may carry ``published`` as well, the moderation setting read once for them all.
     """
     values = dict(resolved) if resolved is not None else resolve_metadata(meta, uploader)
+    if "published" not in values:
+        values["published"] = not moderation_enabled()
     if "themes" in values:  # a list of its own per document
         values["themes"] = list(cast(list[object], values["themes"]))
-    stored, kind, name = _store_upload(stream, filename)
+    stored, kind, name = _store_upload(stream, filename, durable=commit)
 
     def build() -> Document:
         title = str(values.pop("title")) or title_from_filename(name)
@@ -87,7 +91,6 @@ def ingest_document(
             year_is_default=meta.year is None,
             uploader=uploader,
             status=Status.PROCESSING,
-            published=not moderation_enabled(),
             **values,
         )
         set_values(document, field_values)
@@ -151,7 +154,9 @@ def _file_row(stored: StoredFile, kind: str, name: str) -> DocumentFile:
     )
 
 
-def _store_upload(stream: IO[bytes], filename: str | None) -> tuple[StoredFile, str, str]:
+def _store_upload(
+    stream: IO[bytes], filename: str | None, *, durable: bool = True
+) -> tuple[StoredFile, str, str]:
     """Write the file and check it: size, duplicate, empty, kind from its content.
 
     A refused file is removed again, unless another document uses the same bytes.
@@ -160,7 +165,9 @@ def _store_upload(stream: IO[bytes], filename: str | None) -> tuple[StoredFile, 
     max_mb = current_app.config["MAX_UPLOAD_MB"]
     store = file_store()
     try:
-        stored = store.put(stream, max_bytes=current_app.config["MAX_UPLOAD_BYTES"])
+        stored = store.put(
+            stream, max_bytes=current_app.config["MAX_UPLOAD_BYTES"], durable=durable
+        )
     except TooLarge as exc:
         raise RefusedUpload(
             _l("Het bestand is te groot. Het maximum is %(mb)s MB.", mb=max_mb),

@@ -24,6 +24,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any, cast
 
@@ -40,7 +41,7 @@ from kennisnet.extraction.isolated import (
 
 logger = logging.getLogger(__name__)
 
-MAX_FILES = 200
+MAX_FILES = 500  # a successor's start (about 0.7 s of CPU) spread over this many files
 START_SECONDS = 60.0  # importing every parser and asking Tesseract for its languages
 # Below this a worker holding every parser has no room left to read with; such a limit gets a
 # fresh child per file, which imports only its own parser.
@@ -170,6 +171,8 @@ class WorkerPool:
         self.max_files = max_files
         self._workers: list[_Worker] = []
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self._starting: Counter[int] = Counter()  # background starts in flight, by memory limit
 
     def ask(
         self,
@@ -219,19 +222,32 @@ class WorkerPool:
                 self._give(_Worker(memory_mb))
             except (_Died, subprocess.TimeoutExpired, OSError, ValueError):
                 logger.warning("could not start an extraction worker ahead of time", exc_info=True)
+            finally:
+                with self._changed:
+                    self._starting[memory_mb] -= 1
+                    self._changed.notify_all()
 
         for _ in range(min(count, self.idle)):
+            with self._lock:
+                self._starting[memory_mb] += 1
             threading.Thread(target=start, daemon=True, name="extraction-warm-up").start()
 
     def _take(self, memory_mb: int) -> _Worker:
-        with self._lock:
-            for worker in list(self._workers):
-                if worker.process.poll() is not None:  # died while idle: not this file's fault
-                    self._workers.remove(worker)
-                    worker.kill()
-                elif worker.memory_mb == memory_mb:
-                    self._workers.remove(worker)
-                    return worker
+        deadline = time.monotonic() + START_SECONDS
+        with self._changed:
+            while True:
+                for worker in list(self._workers):
+                    if worker.process.poll() is not None:  # died while idle: not this file's fault
+                        self._workers.remove(worker)
+                        worker.kill()
+                    elif worker.memory_mb == memory_mb:
+                        self._workers.remove(worker)
+                        return worker
+                # One on its way (a warm-up, a replacement) is sooner than starting another.
+                remaining = deadline - time.monotonic()
+                if self._starting[memory_mb] <= 0 or remaining <= 0:
+                    break
+                self._changed.wait(remaining)
         try:
             return _Worker(memory_mb)
         except (_Died, subprocess.TimeoutExpired, OSError, ValueError) as exc:
@@ -239,12 +255,18 @@ class WorkerPool:
             raise ExtractionFailed("crashed", MSG_CRASHED) from None
 
     def _give(self, worker: _Worker) -> None:
-        if worker.files >= self.max_files or worker.process.poll() is not None:
+        if worker.process.poll() is not None:
             worker.close()
             return
-        with self._lock:
+        if worker.files >= self.max_files:
+            worker.close()
+            # Its successor starts in the background, while the other workers go on.
+            self.warm(1, worker.memory_mb)
+            return
+        with self._changed:
             if len(self._workers) < self.idle:
                 self._workers.append(worker)
+                self._changed.notify_all()
                 return
         worker.close()
 

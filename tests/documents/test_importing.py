@@ -10,12 +10,15 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
+from kennisnet.core import queue
 from kennisnet.core.extensions import db
+from kennisnet.core.storage import FileStore
 from kennisnet.documents.importing import _batches, collect_files, import_files
 from kennisnet.documents.metadata import Metadata
 from kennisnet.documents.models import Document, DocumentFile, Status
+from kennisnet.extraction.pool import POOL
 from kennisnet.search import backend
 from tests.test_faults import ROOT, kennisnet_env
 
@@ -148,3 +151,57 @@ def test_a_batch_rolled_back_by_a_race_is_stored_again_file_by_file(
     assert report.imported == 3 and report.duplicates == 0
     assert calls == [False, False, True, True, True]
     assert db.session.scalar(select(func.count()).select_from(DocumentFile)) == 3
+
+
+def test_a_batch_syncs_its_files_once_before_its_rows_are_committed(
+    app: Flask, tmp_path: Path, monkeypatch
+) -> None:
+    app.config.update(INDEX_BATCH_SIZE=3, INDEX_BATCH_MS=60_000)
+    events: list[str] = []
+    real_fsync, real_commit = os.fsync, db.session.commit
+    monkeypatch.setattr(os, "fsync", lambda fd: (events.append("fsync"), real_fsync(fd))[1])
+    monkeypatch.setattr(FileStore, "sync", lambda self: events.append("sync"))
+    monkeypatch.setattr(db.session, "commit", lambda: (events.append("commit"), real_commit())[1])
+    import_files(write_files(tmp_path / "archief", 3), Metadata(visibility="public"))
+    stored = events[: events.index("sync")]
+    assert "fsync" not in stored  # not two fsyncs a file: one sync for the batch
+    assert "commit" not in stored
+
+
+def test_the_worker_pool_is_warmed_before_the_first_batch(
+    app: Flask, tmp_path: Path, monkeypatch
+) -> None:
+    app.config.update(EXTRACTION_ISOLATED=True, EXTRACTION_WORKERS=2)
+    warmed: list[tuple[int, int]] = []
+    monkeypatch.setattr(POOL, "warm", lambda count, memory: warmed.append((count, memory)))
+    import_files(write_files(tmp_path / "archief", 1), Metadata(visibility="public"))
+    assert warmed == [(2, app.config["EXTRACTION_MEMORY_MB"])]
+
+
+def test_a_batch_costs_the_same_few_queries_whatever_its_size(
+    app: Flask, tmp_path: Path, monkeypatch
+) -> None:
+    # Previews are the worker's business later, a document at a time: not counted here.
+    monkeypatch.setattr(queue, "commit_then_enqueue", lambda *args, **kwargs: None)
+
+    def statements_for(count: int) -> int:
+        app.config.update(INDEX_BATCH_SIZE=count, INDEX_BATCH_MS=60_000)
+        files = write_files(tmp_path / f"archief-{count}", count)
+        for n, path in enumerate(files):  # each file its own bytes across both runs
+            path.write_text(f"{path.read_text()} Uniek {count}-{n}.")
+        seen: list[str] = []
+
+        def count_select(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+            if statement.lstrip().upper().startswith("SELECT"):
+                seen.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", count_select)
+        try:
+            import_files(files, Metadata(visibility="public"))
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count_select)
+        return len(seen)
+
+    small, large = statements_for(2), statements_for(12)
+    # The duplicate check is one query a file; reading and indexing are per batch.
+    assert large - small <= 10

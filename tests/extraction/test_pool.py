@@ -52,8 +52,21 @@ def test_a_worker_is_replaced_after_its_share_of_files(pool: WorkerPool, tmp_pat
         extract(pool, text_file(tmp_path, f"{n}.txt", f"Verslag nummer {n}."))
         seen.append(tuple(pids(pool)))
     assert seen[0] == seen[1]
-    assert seen[2] == ()  # the third file was its last
-    assert seen[3] != seen[0]
+    assert seen[0][0] not in seen[2]  # the third file was its last
+    assert seen[3] and seen[3] != seen[0]
+
+
+def test_the_successor_starts_before_the_next_file_comes(pool: WorkerPool, tmp_path: Path) -> None:
+    for n in range(3):
+        extract(pool, text_file(tmp_path, f"{n}.txt", f"Verslag nummer {n}."))
+    retired = pool._workers[0].process.pid if pool._workers else None
+    deadline = time.monotonic() + 30
+    while not pids(pool) or pids(pool) == [retired]:
+        assert time.monotonic() < deadline, "no successor was started"
+        time.sleep(0.05)
+    successor = pids(pool)
+    extract(pool, text_file(tmp_path, "next.txt", "Volgend verslag."))
+    assert pids(pool) == successor
 
 
 def test_a_worker_killed_at_the_deadline_is_replaced(pool: WorkerPool) -> None:
