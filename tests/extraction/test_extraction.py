@@ -489,7 +489,7 @@ def test_isolated_failure_keeps_code_and_message() -> None:
 
 def test_isolated_extraction_is_killed_after_the_timeout() -> None:
     with pytest.raises(ExtractionFailed) as failure:
-        extract_isolated(CORPUS / "pdf/nl-coronamelder-duidingsrapportage.pdf", "pdf", timeout=0.5)
+        extract_isolated(CORPUS / "pdf/nl-coronamelder-duidingsrapportage.pdf", "pdf", timeout=0.1)
     assert failure.value.code == "timeout"
     assert "te lang" in failure.value.message
 

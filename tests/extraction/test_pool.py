@@ -72,7 +72,7 @@ def test_the_successor_starts_before_the_next_file_comes(pool: WorkerPool, tmp_p
 def test_a_worker_killed_at_the_deadline_is_replaced(pool: WorkerPool) -> None:
     slow = CORPUS / "pdf/nl-coronamelder-duidingsrapportage.pdf"
     with pytest.raises(ExtractionFailed) as failure:
-        extract(pool, slow, "pdf", timeout=0.5)
+        extract(pool, slow, "pdf", timeout=0.1)
     assert failure.value.code == "timeout"
     assert pids(pool) == []
     result = extract(pool, CORPUS / "pdf/en-multicolumn.pdf", "pdf", max_pages=1)
