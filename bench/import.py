@@ -22,6 +22,7 @@ Everything runs on this machine and its loopback interface, bounded in count and
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import random
@@ -36,6 +37,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -154,17 +156,25 @@ def write_pdf(path: Path, title: str, paragraphs: list[str], pages: int = 3) -> 
     return pages
 
 
-def generate(folder: Path, count: int, mix: str, seed: int = 7) -> int:
-    """Write the documents; returns the number of PDF pages among them."""
+def generate(folder: Path, count: int, mix: str, seed: int = 7, pdf_pages: int = 20) -> int:
+    """Write the documents; returns the number of PDF pages among them.
+
+    ``text`` and ``mixed`` documents have 150-600 words; the ``pdf`` mix is reports of
+    ``pdf_pages`` pages with about 300 words a page, the PDFs an archive brings.
+    """
     rng = random.Random(seed)
-    writers = [("txt", write_text)]
+    writers: list[tuple[str, Callable[[Path, str, list[str]], int]]] = [("txt", write_text)]
+    words = (150, 600)
     if mix == "mixed":
         writers += [("docx", write_docx), ("pdf", write_pdf)]
+    elif mix == "pdf":
+        writers = [("pdf", functools.partial(write_pdf, pages=pdf_pages))]
+        words = (250 * pdf_pages, 350 * pdf_pages)
     pages = 0
     for n in range(count):
         suffix, writer = writers[n % len(writers)]
         title = f"Document {n} {rng.choice(WORDS)}"
-        pages += writer(folder / f"doc-{n:06d}.{suffix}", title, body(rng, rng.randint(150, 600)))
+        pages += writer(folder / f"doc-{n:06d}.{suffix}", title, body(rng, rng.randint(*words)))
     return pages
 
 
@@ -336,14 +346,15 @@ def measure_upload_to_found(work: Path, uploads: int) -> dict[str, dict[str, flo
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=1000)
-    parser.add_argument("--mix", choices=("text", "mixed"), default="text")
+    parser.add_argument("--mix", choices=("text", "mixed", "pdf"), default="text")
+    parser.add_argument("--pdf-pages", type=int, default=20, help="pages a PDF in the pdf mix")
     parser.add_argument("--uploads", type=int, default=20, help="uploads per kind (0: skip)")
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="kennisnet-import-bench-"))
     try:
         folder = work / "files"
         folder.mkdir()
-        pdf_pages = generate(folder, args.docs, args.mix)
+        pdf_pages = generate(folder, args.docs, args.mix, pdf_pages=args.pdf_pages)
         print(f"{args.docs} documents ({args.mix}), {pdf_pages} PDF pages", flush=True)
         ceiling = measure_ceiling(folder, work, args.docs)
         print(
