@@ -7,10 +7,9 @@ import sys
 
 import click
 from flask.cli import with_appcontext
-from tqdm import tqdm
 from werkzeug.datastructures import MultiDict
 
-from kennisnet.cli.base import fail
+from kennisnet.cli.base import fail, progress
 from kennisnet.core.errors import DomainError
 from kennisnet.documents.finding import find, parse_query
 from kennisnet.documents.importing import collect_files, import_files
@@ -60,15 +59,8 @@ def import_command(
         region=region,
     )
     files = collect_files(paths)
-    # Count, rate and time left in a terminal; nothing in pipes, CI and --json.
-    with tqdm(
-        total=len(files),
-        desc="Importeren",
-        unit=" bestanden",
-        file=sys.stderr,
-        disable=as_json or not sys.stderr.isatty(),
-    ) as bar:
-        report = import_files(files, meta, on_progress=lambda done: bar.update(done - bar.n))
+    with progress("Importeren") as report_progress:
+        report = import_files(files, meta, on_progress=report_progress)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
     else:

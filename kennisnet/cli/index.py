@@ -8,7 +8,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from kennisnet.cli.base import fail
+from kennisnet.cli.base import fail, progress
 from kennisnet.documents.indexing import rebuild_index
 from kennisnet.search import explain
 
@@ -17,7 +17,8 @@ from kennisnet.search import explain
 @with_appcontext
 def reindex_command() -> None:
     """Rebuild the search index from the database alone."""
-    count = rebuild_index()
+    with progress("Index opbouwen", unit="documenten") as report_progress:
+        count = rebuild_index(on_progress=report_progress)
     click.echo(f"Index opnieuw opgebouwd: {count} documenten.")
 
 

@@ -15,7 +15,7 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from waitress import serve
 
-from kennisnet.cli.base import fail
+from kennisnet.cli.base import fail, progress
 from kennisnet.core import queue
 from kennisnet.core.errors import DomainError
 from kennisnet.core.extensions import db
@@ -105,7 +105,8 @@ def backup_command(path: Path, with_index: bool) -> None:
     PostgreSQL: use pg_dump for the database and copy uploads/ beside it.
     """
     try:
-        result = create_backup(path, with_index=with_index)
+        with progress("Backup") as report_progress:
+            result = create_backup(path, with_index=with_index, on_progress=report_progress)
     except DomainError as exc:
         fail(exc.message)
     click.echo(
@@ -126,7 +127,8 @@ def restore_command(path: Path) -> None:
     for key in ("UPLOAD_DIR", "INDEX_DIR", "INSTANCE_DIR", "PREVIEW_DIR"):
         Path(current_app.config[key]).mkdir(parents=True, exist_ok=True)
     try:
-        result = restore_backup(path)
+        with progress("Terugzetten") as report_progress:
+            result = restore_backup(path, on_progress=report_progress)
     except DomainError as exc:
         fail(exc.message)
     db.engine.dispose()  # no connection may have seen the file before it was replaced
@@ -134,7 +136,8 @@ def restore_command(path: Path) -> None:
     if result.with_index:
         click.echo("Index teruggezet uit de backup.")
     else:
-        count = rebuild_index()
+        with progress("Index opbouwen", unit="documenten") as report_progress:
+            count = rebuild_index(on_progress=report_progress)
         click.echo(f"Index opnieuw opgebouwd: {count} documenten.")
     # Nothing else runs on a freshly restored data directory, so nothing is "in flight".
     found = consistency.check(older_than=0)

@@ -68,7 +68,7 @@ def import_files(
     meta: Metadata,
     uploader: User | None = None,
     *,
-    on_progress: Callable[[int], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Store, extract and index the files in batches; when it returns, they are searchable.
 
@@ -77,7 +77,7 @@ def import_files(
     index write and one transaction. A file that is refused or unreadable is reported and
     skipped. A file already stored is reported as a duplicate of its document, and processed
     if a killed import left it unfinished, so running an import again finishes the job and
-    stores nothing twice. ``on_progress`` hears how many files have been handled.
+    stores nothing twice. ``on_progress(done, total)`` hears how many files have been handled.
     """
     if meta.organisation:
         ensure_organisation(meta.organisation, meta.region)
@@ -86,6 +86,7 @@ def import_files(
     # Once: every file shares the metadata and the moderation setting.
     resolved = {**resolve_metadata(meta, uploader), "published": not moderation_enabled()}
     report = ImportReport()
+    files = list(files)
     handled = 0
     for batch in _batches(files, config["INDEX_BATCH_SIZE"], config["INDEX_BATCH_MS"]):
         mark = (report.duplicates, len(report.refused), len(report.documents))
@@ -109,7 +110,7 @@ def import_files(
             queue.commit_then_enqueue(tasks.make_previews, list(statuses))
         handled += len(batch)
         if on_progress is not None:
-            on_progress(handled)
+            on_progress(handled, len(files))
     return report
 
 

@@ -7,7 +7,7 @@ run it in the worker are in ``tasks``, and nothing here enqueues.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Literal
 
 from flask import Flask
@@ -101,7 +101,9 @@ def remove_documents(ids: Iterable[int]) -> None:
     backend().remove(ids)
 
 
-def _all_indexable() -> Iterator[IndexedDocument]:
+def _all_indexable(
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Iterator[IndexedDocument]:
     ids = list(
         db.session.scalars(
             select(Document.id)
@@ -117,10 +119,16 @@ def _all_indexable() -> Iterator[IndexedDocument]:
         for doc in load_for_index(ids[start : start + BATCH]):
             yield to_indexed(doc)
         db.session.expunge_all()
+        if on_progress is not None:
+            on_progress(min(start + BATCH, len(ids)), len(ids))
 
 
-def rebuild_index() -> int:
-    count = backend().rebuild(_all_indexable())
+def rebuild_index(on_progress: Callable[[int, int], None] | None = None) -> int:
+    """Build a new index generation from the database and swap it in; returns its size.
+
+    ``on_progress(done, total)`` hears how many documents have been read so far.
+    """
+    count = backend().rebuild(_all_indexable(on_progress))
     log.info("index rebuilt with %d documents", count)
     return count
 

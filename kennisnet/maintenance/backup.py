@@ -19,6 +19,7 @@ import re
 import sqlite3
 import tarfile
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -132,8 +133,16 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     tar.addfile(info, io.BytesIO(data))
 
 
-def create_backup(target: Path, *, with_index: bool = False) -> BackupResult:
-    """Write a tar.gz to ``target`` (through a temporary file, so no half archive remains)."""
+def create_backup(
+    target: Path,
+    *,
+    with_index: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> BackupResult:
+    """Write a tar.gz to ``target`` (through a temporary file, so no half archive remains).
+
+    ``on_progress(done, total)`` hears how many of the files (uploads and previews) are in.
+    """
     database = _require_sqlite()
     upload_dir = Path(current_app.config["UPLOAD_DIR"])
     target = Path(target)
@@ -149,7 +158,11 @@ def create_backup(target: Path, *, with_index: bool = False) -> BackupResult:
         try:
             with tarfile.open(partial, "w:gz") as tar:
                 tar.add(snapshot, DATABASE)
-                for relative in dict.fromkeys(paths):
+                uploads, shown = list(dict.fromkeys(paths)), list(dict.fromkeys(previews))
+                count = len(uploads) + len(shown)
+                for done, relative in enumerate(uploads, 1):
+                    if on_progress is not None:
+                        on_progress(done, count)
                     path = upload_dir / relative
                     try:
                         tar.add(path, f"uploads/{relative}")
@@ -161,9 +174,11 @@ def create_backup(target: Path, *, with_index: bool = False) -> BackupResult:
                 # Previews come along, so a restored page shows them; a missing one is left
                 # out (the page then shows none).
                 preview_dir = Path(current_app.config["PREVIEW_DIR"])
-                for relative in dict.fromkeys(previews):
+                for done, relative in enumerate(shown, len(uploads) + 1):
                     with contextlib.suppress(FileNotFoundError):
                         tar.add(preview_dir / relative, f"previews/{relative}")
+                    if on_progress is not None:
+                        on_progress(done, count)
                 index_version = None
                 if with_index:
                     index_version = _add_index(tar, backend())
@@ -211,8 +226,12 @@ def _is_empty(upload_dir: Path, index_dir: Path, database: Path) -> bool:
     return True
 
 
-def restore_backup(source: Path) -> RestoreResult:
+def restore_backup(
+    source: Path, on_progress: Callable[[int, int], None] | None = None
+) -> RestoreResult:
     """Unpack an archive into an empty data directory; the caller rebuilds what is missing.
+
+    ``on_progress(done, total)`` hears how many of the manifest's files are back.
 
     Only the members this module writes are accepted, each checked by name (no paths from
     the archive reach the file system) and every file against its SHA-256 name.
@@ -251,6 +270,8 @@ def restore_backup(source: Path) -> RestoreResult:
                     target.unlink(missing_ok=True)
                     raise BackupError(f"Bestand beschadigd in de backup: {member.name}")
                 files += 1
+                if on_progress is not None:
+                    on_progress(files, max(files, int(manifest.get("files", 0))))
             elif match := _PREVIEW.match(member.name):
                 target = Path(current_app.config["PREVIEW_DIR"]) / match.group(1)
                 if _extract_to(tar, member, target) != match.group(2):

@@ -83,7 +83,8 @@ def test_import_json_report(runner, corpus: Path, tmp_path: Path) -> None:
         ]
     )
     assert result.exit_code == 1  # virus.exe could not be stored
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)  # the progress lines go to standard error
+    assert "Importeren: 5 van 5 bestanden (100%)" in result.stderr
     assert report["imported"] == 4 and report["duplicates"] == 0
     assert [r["path"].rsplit("/", 1)[1] for r in report["refused"]] == ["virus.exe"]
     statuses = {Path(d["path"]).name: d["status"] for d in report["documents"]}
@@ -93,14 +94,14 @@ def test_import_json_report(runner, corpus: Path, tmp_path: Path) -> None:
     assert statuses["nl-burgerpeiling-mantelzorg.pdf"] == "ready"
     # Indexed when the command returns.
     search = runner.invoke(args=["search", "mantelzorgers", "--json"])
-    body = json.loads(search.output)
+    body = json.loads(search.stdout)
     assert body["total"] >= 1
     assert body["results"][0]["organisation"] == "wijkcooperatie-test"
     again = runner.invoke(
         args=["import", str(folder / "nl-burgerpeiling-mantelzorg.pdf"), "--json"]
     )
     assert again.exit_code == 0
-    assert json.loads(again.output)["duplicates"] == 1
+    assert json.loads(again.stdout)["duplicates"] == 1
 
 
 def test_search_sees_members_only(runner) -> None:
@@ -117,6 +118,7 @@ def test_reindex_rebuilds_from_database(app: Flask, runner) -> None:
     shutil.rmtree(app.config["INDEX_DIR"])
     result = runner.invoke(args=["reindex"])
     assert result.exit_code == 0 and "1 documenten" in result.output
+    assert "Index opbouwen: 1 van 1 documenten (100%)" in result.stderr
     body = json.loads(runner.invoke(args=["search", "buurtbus", "--json"]).output)
     assert body["total"] == 1
 

@@ -55,12 +55,14 @@ def test_one_index_write_per_batch(app: Flask, tmp_path: Path, monkeypatch) -> N
         return original(docs)
 
     monkeypatch.setattr(search, "index", counting)
-    progress: list[int] = []
+    progress: list[tuple[int, int]] = []
     files = write_files(tmp_path / "archief", 5)
-    report = import_files(files, Metadata(visibility="public"), on_progress=progress.append)
+    report = import_files(
+        files, Metadata(visibility="public"), on_progress=lambda *seen: progress.append(seen)
+    )
     assert report.imported == 5
     assert calls == [2, 2, 1]
-    assert progress == [2, 4, 5]
+    assert progress == [(2, 5), (4, 5), (5, 5)]
     assert {d["status"] for d in report.documents} == {"ready"}
 
 

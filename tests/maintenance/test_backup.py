@@ -88,11 +88,16 @@ def test_backup_during_write_then_restore(
     assert manifest["documents"] == 3 and manifest["files"] == 3
     assert manifest["with_index"] is with_index and manifest["format"] == 1
     assert any(n.startswith("index/") for n in names) is with_index
+    # Not a terminal here: one plain progress line on standard error, none on standard output.
+    assert "Backup: 3 van 3 bestanden (100%)" in result.stderr
+    assert "Backup:" not in result.stdout
 
     with other_data_dir(tmp_path / "restored") as restored:
         restore = restored.test_cli_runner().invoke(args=["restore", str(archive)])
         assert restore.exit_code == 0, restore.output
         assert ("Index teruggezet" in restore.output) is with_index
+        assert "Terugzetten: 3 van 3 bestanden (100%)" in restore.stderr
+        assert ("Index opbouwen: 3 van 3 documenten" in restore.stderr) is not with_index
         after = snapshot()
         assert after == before  # the uncommitted title never made it into the copy
         check = restored.test_cli_runner().invoke(args=["check", "--older-than", "0"])
