@@ -259,6 +259,7 @@ ROWS: tuple[Row, ...] = (
         id="search-facets",
     ),
     Row("/themas", "GET", "/themas", ALL_200, id="themes"),
+    Row("/healthz", "GET", "/healthz", ALL_200, id="healthz"),
     Row(
         "/thema/<slug>",
         "GET",

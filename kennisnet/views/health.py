@@ -1,0 +1,71 @@
+"""``GET /healthz``: whether each part answers, for load balancers and monitoring.
+
+It names the parts and says "ok" or "error", nothing more: no versions, paths, counts or
+error texts, which would tell an outsider more than a monitor needs. The details go to the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import Blueprint, current_app, jsonify
+from flask.typing import ResponseReturnValue
+from sqlalchemy import text
+
+from kennisnet.core.extensions import db, limiter
+from kennisnet.core.queue import huey
+from kennisnet.search import SearchQuery, backend
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("health", __name__)
+
+
+def _database() -> None:
+    db.session.execute(text("SELECT 1"))
+
+
+def _index() -> None:
+    # A real query, the cheapest one: finds nothing, but opens and reads the index.
+    backend().search(SearchQuery(text="", per_page=1))
+
+
+def _queue() -> None:
+    huey.pending_count()
+
+
+def _storage() -> None:
+    folder = Path(current_app.config["UPLOAD_DIR"])
+    if not folder.is_dir() or not os.access(folder, os.R_OK | os.W_OK | os.X_OK):
+        raise OSError(f"upload folder not readable and writable: {folder}")
+
+
+CHECKS: dict[str, Callable[[], None]] = {
+    "database": _database,
+    "index": _index,
+    "queue": _queue,
+    "storage": _storage,
+}
+
+
+@bp.get("/healthz")
+@limiter.exempt
+def healthz() -> ResponseReturnValue:
+    parts: dict[str, str] = {}
+    for name, check in CHECKS.items():
+        try:
+            check()
+        except Exception:  # any failure of a part is that part's "error"
+            log.warning("health check: %s failed", name, exc_info=True)
+            db.session.rollback()
+            parts[name] = "error"
+        else:
+            parts[name] = "ok"
+    healthy = all(state == "ok" for state in parts.values())
+    response = jsonify({"status": "ok" if healthy else "error", **parts})
+    response.status_code = 200 if healthy else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,55 @@
+"""GET /healthz: each part's state, the failing one named, and nothing else revealed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from kennisnet.core.extensions import db
+from kennisnet.views import health
+
+PARTS = {"database", "index", "queue", "storage"}
+
+
+def test_all_parts_answer(client: FlaskClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", **dict.fromkeys(PARTS, "ok")}
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("part", sorted(PARTS))
+def test_a_failing_part_is_named_and_nothing_more(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch, part: str
+) -> None:
+    def broken() -> None:
+        raise RuntimeError("/geheim/pad wachtwoord=hunter2")
+
+    monkeypatch.setitem(health.CHECKS, part, broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body == {"status": "error", **dict.fromkeys(PARTS - {part}, "ok"), part: "error"}
+    assert b"geheim" not in response.data and b"hunter2" not in response.data
+
+
+def test_a_missing_upload_folder_is_a_storage_error(app: Flask, client: FlaskClient) -> None:
+    shutil.rmtree(Path(app.config["UPLOAD_DIR"]))
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.get_json()["storage"] == "error"
+
+
+def test_a_damaged_database_is_a_database_error(app: Flask, client: FlaskClient) -> None:
+    database = Path(db.engine.url.database or "")
+    db.session.remove()
+    db.engine.dispose()
+    for leftover in database.parent.glob(database.name + "*"):
+        leftover.unlink()
+    database.write_bytes(b"dit is geen database " * 512)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "error"
