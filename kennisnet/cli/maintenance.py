@@ -8,10 +8,11 @@ import subprocess
 import sys
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app
-from flask.cli import with_appcontext
+from flask.cli import locate_app, with_appcontext
 from flask_migrate import upgrade
 from waitress import serve
 
@@ -169,10 +170,18 @@ def worker_command(workers: int | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=5000, show_default=True)
 @click.option("--threads", type=int, default=8, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Aantal webprocessen; meer dan 1 draait gunicorn.",
+)
 @click.option("--no-worker", is_flag=True, help="Start geen achtergrondwerker mee.")
 @with_appcontext
-def serve_command(host: str, port: int, threads: int, no_worker: bool) -> None:
-    """Serve with a production WSGI server (waitress) and a background worker alongside."""
+def serve_command(host: str, port: int, threads: int, workers: int, no_worker: bool) -> None:
+    """Serve with a production WSGI server and a background worker alongside: waitress in
+    one process, or gunicorn with ``--workers`` processes."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     _ensure_index()
     worker = None
@@ -181,7 +190,10 @@ def serve_command(host: str, port: int, threads: int, no_worker: bool) -> None:
     click.echo(f"Kennisnet draait op http://{host}:{port}/  (stoppen: Ctrl-C)")
     try:
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        serve(app, host=host, port=port, threads=threads, ident="kennisnet")
+        if workers > 1:
+            _serve_with_gunicorn(host, port, workers, threads)
+        else:
+            serve(app, host=host, port=port, threads=threads, ident="kennisnet")
     finally:
         if worker is not None and worker.poll() is None:
             worker.send_signal(signal.SIGINT)
@@ -189,6 +201,28 @@ def serve_command(host: str, port: int, threads: int, no_worker: bool) -> None:
                 worker.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 worker.kill()
+
+
+def _serve_with_gunicorn(host: str, port: int, workers: int, threads: int) -> None:
+    # Imported here: only a multi-process deployment needs gunicorn (and it is POSIX-only).
+    from gunicorn.app.base import BaseApplication
+
+    class _Kennisnet(BaseApplication):
+        """Each gunicorn worker builds its own app after the fork: no shared connections."""
+
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", threads)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("proc_name", "kennisnet")
+            self.cfg.set("accesslog", None)
+
+        def load(self) -> Any:
+            # Located by name, as the command group does: importing the factory is a cycle.
+            return locate_app("kennisnet", "create_app")
+
+    _Kennisnet().run()
 
 
 @click.command("demo")
