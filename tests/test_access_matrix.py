@@ -92,6 +92,12 @@ class World:
             Theme, f"Wegwerpthema {next(_unique)}", "", actor=SYSTEM
         ).slug
 
+    def unsubscribe_url(self) -> str:
+        from kennisnet.documents.digest import unsubscribe_token
+
+        user = db.session.get(users.User, self.throwaway_user())
+        return f"/afmelden/{unsubscribe_token(user)}"
+
     def new_invitation(self) -> str:
         admin = db.session.get(users.User, self.users["admin"])
         _inv, token = users.create_invitation(
@@ -688,6 +694,53 @@ ROWS: tuple[Row, ...] = (
         expect(LOGIN, 403, 404, curator=404),
     ),
     Row("/api/v1/types", "GET", "/api/v1/types", ALL_200, json_api=True),
+    # Following, "Nieuw voor u" and the digest's unsubscribe link.
+    Row(
+        "/volgen",
+        "POST",
+        "/volgen",
+        expect(LOGIN, REDIRECT, REDIRECT),
+        data=lambda w: {"kind": "theme", "target": w.secret_theme_slug},
+    ),
+    Row("/nieuw", "GET", "/nieuw", MEMBERS),
+    Row("/afmelden/<token>", "GET", lambda w: w.unsubscribe_url(), ALL_200),
+    Row("/afmelden/<token>", "GET", "/afmelden/geen-geldige-link", ALL_404, id="unknown"),
+    Row("/afmelden/<token>", "POST", lambda w: w.unsubscribe_url(), ALL_200),
+    Row("/afmelden/<token>", "POST", "/afmelden/geen-geldige-link", ALL_404, id="unknown"),
+    # Feeds hold public documents for everyone, signed in or not, unless a personal token is
+    # given (tests/documents/test_feeds.py); a wrong token is refused for everyone.
+    Row(
+        "/feeds/thema/<slug>.atom",
+        "GET",
+        lambda w: f"/feeds/thema/{w.theme_slug}.atom",
+        ALL_200,
+        id="shared",
+    ),
+    Row(
+        "/feeds/thema/<slug>.atom",
+        "GET",
+        lambda w: f"/feeds/thema/{w.secret_theme_slug}.atom",
+        ALL_200,
+        id="secret",
+    ),
+    Row(
+        "/feeds/thema/<slug>.atom",
+        "GET",
+        lambda w: f"/feeds/thema/{w.secret_theme_slug}.atom?token=geraden",
+        expect(403, 403, 403),
+        id="bad-token",
+    ),
+    Row(
+        "/feeds/organisatie/<slug>.atom",
+        "GET",
+        f"/feeds/organisatie/{SECRET_ORGANISATION_SLUG}.atom",
+        ALL_200,
+    ),
+    Row("/feeds/type/<slug>.atom", "GET", "/feeds/type/overig.atom", ALL_200),
+    Row("/feeds/zoeken.atom", "GET", f"/feeds/zoeken.atom?q={SECRET_WORD}", ALL_200, id="word"),
+    Row("/feeds/zoeken.atom", "GET", "/feeds/zoeken.atom?q=zilverreiger", ALL_200, id="title"),
+    Row("/feeds/zoeken.atom", "GET", "/feeds/zoeken.atom", ALL_200, id="newest"),
+    Row("/soort/<slug>", "GET", "/soort/overig?q=zilverreiger", ALL_200, reveals=SEARCHED),
 )
 
 

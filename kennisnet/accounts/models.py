@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kennisnet.core.extensions import Model
@@ -17,6 +17,12 @@ class Role(enum.StrEnum):
     MEMBER = "member"
     CURATOR = "curator"
     ADMIN = "admin"
+
+
+class DigestFrequency(enum.StrEnum):
+    NONE = "none"
+    DAILY = "daily"
+    WEEKLY = "weekly"
 
 
 class Organisation(Model):
@@ -49,8 +55,22 @@ class User(UserMixin, Model):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Following: how often the digest comes, and what "new" is measured from.
+    digest_frequency: Mapped[DigestFrequency] = mapped_column(
+        enum_column(DigestFrequency, "digest_frequency"),
+        default=DigestFrequency.NONE,
+        server_default=DigestFrequency.NONE.value,
+    )
+    last_visit_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_digest_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Shown to its owner in account settings (feed readers need it in the URL), so it is kept
+    # as it is, not hashed; resetting it is the way to revoke it.
+    feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
+    follows: Mapped[list[Follow]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="Follow.created_at"
+    )
 
     @property
     def is_active(self) -> bool:
@@ -64,6 +84,31 @@ class User(UserMixin, Model):
     def is_curator(self) -> bool:
         """Curators curate categories and moderate; admins may do all that too."""
         return self.role in (Role.CURATOR, Role.ADMIN)
+
+
+class FollowKind(enum.StrEnum):
+    THEME = "theme"
+    ORGANISATION = "organisation"
+    SEARCH = "search"
+
+
+class Follow(Model):
+    """A theme, an organisation or a saved search a member follows.
+
+    ``target`` is the slug, or for a search its canonical query string ("q=...&theme=..."):
+    filters are stored as fields, never as engine syntax.
+    """
+
+    __tablename__ = "follows"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "target"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[FollowKind] = mapped_column(enum_column(FollowKind, "follow_kind"))
+    target: Mapped[str] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="follows")
 
 
 class ApiToken(Model):

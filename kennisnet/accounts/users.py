@@ -196,3 +196,21 @@ def revoke_api_tokens(user: User) -> int:
         row.revoked_at = utcnow()
     db.session.commit()
     return len(rows)
+
+
+def reset_feed_token(user: User) -> str:
+    """Give ``user`` a new personal feed token; the old one stops working at once."""
+    user.feed_token = secrets.token_urlsafe(32)
+    db.session.commit()
+    return user.feed_token
+
+
+def user_for_feed_token(token: str) -> User | None:
+    """The active member a feed token belongs to; None for an unknown, reset or blocked one."""
+    token = (token or "").strip()
+    if not token or len(token) > 64:
+        return None
+    user = db.session.scalar(select(User).where(User.feed_token == token))
+    if user is None or not user.active or not secrets.compare_digest(user.feed_token or "", token):
+        return None
+    return user

@@ -6,7 +6,7 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup, locate_app
 
-from kennisnet.cli import accounts, documents, index, maintenance
+from kennisnet.cli import accounts, documents, index, mail, maintenance
 
 
 def _create_app() -> Flask:
@@ -20,7 +20,7 @@ def main() -> None:
     """Kennisnet: de documentenbank van het netwerk van buurt- en wijkcoöperaties."""
 
 
-for _module in (accounts, documents, index, maintenance):
+for _module in (accounts, documents, index, maintenance, mail):
     for _command in _module.COMMANDS:
         main.add_command(_command)
 

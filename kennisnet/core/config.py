@@ -81,6 +81,10 @@ def settings_from_env(env: Mapping[str, str]) -> dict[str, Any]:
         "INVITATION_DAYS": int(env.get("KENNISNET_INVITATION_DAYS") or 14),
         # Where the site is reached from outside: links in the CLI's JSON, mails and feeds.
         "BASE_URL": (env.get("KENNISNET_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        # Outgoing mail (the digest): smtp://, smtp+starttls:// or smtps://host:port; empty
+        # means no mail is sent.
+        "SMTP_URL": (env.get("KENNISNET_SMTP_URL") or "").strip(),
+        "MAIL_FROM": (env.get("KENNISNET_MAIL_FROM") or "Kennisnet <kennisnet@localhost>").strip(),
         "SESSION_COOKIE_SECURE": _flag(env.get("KENNISNET_SECURE_COOKIES")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -14,7 +14,19 @@ from kennisnet.accounts import permissions
 from kennisnet.accounts.models import User
 from kennisnet.accounts.users import user_for_token
 from kennisnet.core.extensions import db, limiter, login_manager
-from kennisnet.views import account, admin, api, auth, documents, errors, health, network, search
+from kennisnet.views import (
+    account,
+    admin,
+    api,
+    auth,
+    documents,
+    errors,
+    feeds,
+    following,
+    health,
+    network,
+    search,
+)
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +104,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(network.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(following.bp)
+    app.register_blueprint(feeds.bp)
     app.register_blueprint(health.bp)
     errors.init_app(app)
     app.before_request(_refuse_throttled_tokens)

@@ -8,10 +8,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from flask_wtf import FlaskForm
 
-from kennisnet.accounts import membership
+from kennisnet.accounts import membership, users
 from kennisnet.core.errors import DomainError
+from kennisnet.documents import following
 from kennisnet.views.forms import (
     ChangePasswordForm,
+    DigestForm,
     JoinRequestForm,
     ProfileForm,
     ResetPasswordForm,
@@ -30,7 +32,16 @@ def _attach(form: FlaskForm, exc: DomainError, default: str) -> None:
 def settings() -> ResponseReturnValue:
     profile = ProfileForm(prefix="profiel", obj=current_user)
     password = ChangePasswordForm(prefix="wachtwoord")
+    digest = DigestForm(prefix="overzicht", data={"frequency": current_user.digest_frequency.value})
     which = request.form.get("formulier")
+    if which == "overzicht" and digest.validate_on_submit():
+        following.set_digest_frequency(current_user, digest.frequency.data)
+        flash(_("Uw keuze voor het e-mailoverzicht is opgeslagen."), "success")
+        return redirect(url_for("account.settings"))
+    if which == "feedsleutel" and FlaskForm().validate_on_submit():
+        users.reset_feed_token(current_user)
+        flash(_("U heeft een nieuwe persoonlijke feedsleutel. De oude werkt niet meer."), "success")
+        return redirect(url_for("account.settings") + "#feeds")
     if which == "profiel" and profile.validate_on_submit():
         membership.update_own_profile(current_user, profile.name.data)
         flash(_("Uw gegevens zijn opgeslagen."), "success")
@@ -45,8 +56,10 @@ def settings() -> ResponseReturnValue:
         else:
             flash(_("Uw wachtwoord is gewijzigd."), "success")
             return redirect(url_for("account.settings"))
-    status = 400 if profile.errors or password.errors else 200
-    return render_template("account/settings.html", profile=profile, password=password), status
+    status = 400 if profile.errors or password.errors or digest.errors else 200
+    return render_template(
+        "account/settings.html", profile=profile, password=password, digest=digest
+    ), status
 
 
 @bp.route("/aanmelden", methods=["GET", "POST"])

@@ -276,3 +276,15 @@ class ResetPasswordForm(FlaskForm):
 
 class ChangePasswordForm(ResetPasswordForm):
     current = PasswordField(_l("Huidig wachtwoord"), validators=[DataRequired(REQUIRED)])
+
+
+class DigestForm(FlaskForm):
+    frequency = RadioField(
+        _l("E-mailoverzicht van nieuwe documenten"),
+        choices=[
+            SelectChoice("none", _l("Geen e-mail")),
+            SelectChoice("daily", _l("Dagelijks")),
+            SelectChoice("weekly", _l("Wekelijks")),
+        ],
+        validators=[DataRequired(_l("Kies hoe vaak u een overzicht wilt."))],
+    )

@@ -12,7 +12,8 @@ from werkzeug.datastructures import MultiDict
 
 from kennisnet.accounts import permissions
 from kennisnet.curation import categories
-from kennisnet.curation.models import Theme
+from kennisnet.curation.models import DocumentType, Theme
+from kennisnet.documents.feeds import canonical_search, search_args
 from kennisnet.documents.finding import (
     facet_labels,
     field_facet_labels,
@@ -77,7 +78,16 @@ def _render(
 def index() -> ResponseReturnValue:
     args = request.args
     query = parse_query(args, permissions.viewer(current_user), strict=False)
-    return _render("search/index.html", args, "search.index", query)
+    saved = canonical_search(args)
+    feed_values: dict[str, Any] = search_args(saved).to_dict(flat=False)
+    return _render(
+        "search/index.html",
+        args,
+        "search.index",
+        query,
+        saved_search=saved,
+        search_feed_url=url_for("feeds.search", **feed_values),
+    )
 
 
 @bp.get("/themas")
@@ -109,5 +119,27 @@ def theme(slug: str) -> ResponseReturnValue:
         "search.theme",
         query,
         theme=item,
+        route_values={"slug": slug},
+    )
+
+
+@bp.get("/soort/<slug>")
+def document_type(slug: str) -> ResponseReturnValue:
+    target = categories.redirected_slug(DocumentType, slug)
+    if target is not None:  # a merged type's old address
+        values: dict[str, Any] = {"slug": target, **request.args.to_dict(flat=False)}
+        return redirect(url_for("search.document_type", **values), 301)
+    item: DocumentType = categories.get_category(DocumentType, slug)
+    args = MultiDict(request.args)
+    query = parse_query(args, permissions.viewer(current_user), strict=False)
+    filters = dict(query.filters)
+    filters["type"] = tuple(dict.fromkeys((slug, *filters.get("type", ()))))
+    query = replace(query, filters=filters)
+    return _render(
+        "search/type.html",
+        args,
+        "search.document_type",
+        query,
+        doc_type=item,
         route_values={"slug": slug},
     )

@@ -91,6 +91,7 @@ def app() -> Flask:
         "account": {"settings": "/account", "join": "/aanmelden"},
         "admin": {"index": "/beheer/"},
         "auth": {"logout": "/uitloggen", "login": "/inloggen"},
+        "following": {"new_for_you": "/nieuw"},
     }.items():
         bp = Blueprint(name, __name__)
         for endpoint, rule in rules.items():
@@ -193,6 +194,21 @@ def test_layout_links_the_stylesheets_in_order(app: Flask) -> None:
         "/static/vendor/voorbeeld-design-tokens/theme.css",
         "/static/css/kennisnet.css",
     ]
+
+
+def test_the_feed_block_announces_an_atom_feed_in_the_head(app: Flask) -> None:
+    with app.test_request_context("/"):
+        html = render_template_string(
+            '{% extends "base.html" %}{% block title %}Thema{% endblock %}'
+            "{% block feed %}{{ url }}{% endblock %}",
+            url="/feeds/thema/wonen.atom?a=1&b=2",
+        )
+    head = html[: html.index("</head>")]
+    assert (
+        '<link rel="alternate" type="application/atom+xml" title="Thema (Atom)" '
+        'href="/feeds/thema/wonen.atom?a=1&amp;b=2">'
+    ) in head
+    assert "application/atom+xml" not in render_page(app)
 
 
 def test_layout_has_no_inline_script_or_style(app: Flask) -> None:

@@ -8,27 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlsplit
-
-from flask import current_app, has_request_context, url_for
 
 from kennisnet.accounts.models import Organisation
+from kennisnet.core.links import external_url
 from kennisnet.core.models import AuditEvent
 from kennisnet.curation.models import Theme
 from kennisnet.documents.fields import fields_json
 from kennisnet.documents.finding import Found
 from kennisnet.documents.models import Document
-
-
-def external_url(endpoint: str, **values: Any) -> str:
-    """An absolute URL for ``endpoint``, with or without a request."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    base = urlsplit(current_app.config["BASE_URL"])
-    adapter = current_app.url_map.bind(
-        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http"
-    )
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def document_json(doc: Document) -> dict[str, Any]:
