@@ -687,6 +687,24 @@ ROWS: tuple[Row, ...] = (
         expect(LOGIN, 403, 404, curator=404),
     ),
     Row("/api/v1/types", "GET", "/api/v1/types", ALL_200, json_api=True),
+    # Search insights: curators and admins only (they list what anyone typed, and counts).
+    Row("/beheer/zoekinzichten", "GET", "/beheer/zoekinzichten", CURATOR),
+    Row("/beheer/zoekinzichten", "GET", "/beheer/zoekinzichten?dagen=90", CURATOR, id="90"),
+    Row(
+        "/beheer/zoekinzichten",
+        "GET",
+        "/beheer/zoekinzichten?dagen=12",
+        expect(LOGIN, 403, 400, curator=400),
+        id="bad-period",
+    ),
+    Row(
+        "/beheer/zoekinzichten/grafieken.css",
+        "GET",
+        "/beheer/zoekinzichten/grafieken.css",
+        CURATOR,
+    ),
+    Row("/beheer/synoniemen", "GET", "/beheer/synoniemen?woord=regenton", CURATOR, id="prefill"),
+    Row("/beheer/<kind>", "GET", "/beheer/themas?naam=regenton", CURATOR, id="prefill"),
 )
 
 

@@ -318,10 +318,10 @@ def test_charts_are_inline_svg_without_scripts_with_a_table_each(
     assert "window.pygal" not in page
     # A curator sees every document: both in this month, the members-only one included.
     month = re.search(r'id="grafiek-maand".*?</figure>', page, re.S).group(0)
-    counts = re.findall(r'numeric">(\d+)</td>', month)
+    counts = re.findall(r'numeric-column">(\d+)</td>', month)
     assert len(counts) == 12 and counts[-1] == "2"
     day = re.search(r'id="grafiek-dag".*?</figure>', page, re.S).group(0)
-    assert len(re.findall(r'numeric">(\d+)</td>', day)) == 7
+    assert len(re.findall(r'numeric-column">(\d+)</td>', day)) == 7
     theme = re.search(r'id="grafiek-thema".*?</figure>', page, re.S).group(0)
     assert re.search(r'scope="row">Wonen</th>\s*<td[^>]*>1</td>', theme)
 
