@@ -45,13 +45,13 @@ STYLE = Style(
 )
 
 
-def _config(title: str) -> dict[str, Any]:
+def _config() -> dict[str, Any]:
+    # No title inside the drawing: the figure's caption shows it, and aria-label names it.
     return {
         "style": STYLE,
         "js": [],  # no script files; the inline one is removed by _strip
         "disable_xml_declaration": True,
         "show_legend": False,
-        "title": title,
         "width": 720,
         "height": 360,
         "classes": ["pygal-chart", CHART_CLASS],
@@ -94,9 +94,17 @@ def _render(chart: Any, title: str) -> Markup:
 
 
 def bar_chart(
-    title: str, labels: Sequence[str], values: Sequence[int], *, horizontal: bool = False
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[int],
+    *,
+    horizontal: bool = False,
+    slanted: bool = False,
 ) -> Markup:
-    chart = (pygal.HorizontalBar if horizontal else pygal.Bar)(**_config(title))
+    config = _config()
+    if slanted:  # long labels under the bars (months): slanted, so they do not overlap
+        config["x_label_rotation"] = -45
+    chart = (pygal.HorizontalBar if horizontal else pygal.Bar)(**config)
     if horizontal:
         # pygal draws the first value at the bottom; readers expect the list's order.
         labels, values = list(reversed(labels)), list(reversed(values))
@@ -106,7 +114,7 @@ def bar_chart(
 
 
 def line_chart(title: str, labels: Sequence[str], values: Sequence[int]) -> Markup:
-    config = _config(title)
+    config = _config()
     config.update(
         x_label_rotation=-45,
         show_minor_x_labels=False,
@@ -124,7 +132,7 @@ def line_chart(title: str, labels: Sequence[str], values: Sequence[int]) -> Mark
 def stylesheet() -> str:
     """pygal's CSS for these charts, scoped by class instead of each chart's random id."""
     captured: list[str] = []
-    chart = pygal.Bar(**_config(""))
+    chart = pygal.Bar(**_config())
     chart.add("", [1])
     chart.add_xml_filter(_strip(captured))
     chart.render()

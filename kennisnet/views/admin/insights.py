@@ -48,7 +48,10 @@ def search_insights() -> ResponseReturnValue:
             "label": _("Maand"),
             "rows": per_month,
             "svg": charts.bar_chart(
-                titles["month"], [m for m, _n in per_month], [n for _m, n in per_month]
+                titles["month"],
+                [m for m, _n in per_month],
+                [n for _m, n in per_month],
+                slanted=True,
             ),
         },
         {
