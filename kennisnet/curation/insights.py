@@ -22,6 +22,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, delete, desc, func, insert, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.sql import Executable
 
 from kennisnet.accounts import permissions
@@ -75,6 +76,12 @@ def _write(statement: Executable) -> bool:
             finally:
                 if sqlite:
                     connection.exec_driver_sql(f"PRAGMA busy_timeout={int(waited or 0)}")
+    except OperationalError as exc:
+        if "locked" not in str(exc.orig):
+            log.warning("search log: write failed, the search goes on without it", exc_info=True)
+        else:  # expected under heavy writing (imports): the row is dropped by design
+            log.info("search log: database busy for over %d ms, row dropped", LOG_WAIT_MS)
+        return False
     except Exception:
         log.warning("search log: write failed, the search goes on without it", exc_info=True)
         return False

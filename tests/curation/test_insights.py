@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
+import time
 from datetime import datetime, timedelta
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
@@ -157,6 +159,23 @@ def test_a_failing_log_never_breaks_the_search(
     assert "?z=" not in page.get_data(as_text=True)
     assert api.status_code == 200 and "search_id" not in api.get_json()
     assert "search log: write failed" in caplog.text
+
+
+def test_a_busy_database_drops_the_row_instead_of_waiting(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = sqlite3.connect(db.engine.url.database, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # another writer holds the lock (an import, say)
+    try:
+        started = time.monotonic()
+        with caplog.at_level(logging.INFO, logger="kennisnet.curation.insights"):
+            assert insights.log_search("druk", 1) is None
+        assert time.monotonic() - started < 2
+        assert "row dropped" in caplog.text
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert insights.log_search("weer rustig", 1) is not None
 
 
 # --- retention --------------------------------------------------------------------------------
