@@ -17,6 +17,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from kennisnet import cli
     from kennisnet.core import queue
     from kennisnet.core.extensions import init_extensions
+    from kennisnet.curation import tasks as _curation_tasks  # noqa: F401 - registers its task
     from kennisnet.documents import digest_tasks as _digest_tasks  # noqa: F401 - the digest task
     from kennisnet.documents import indexing
     from kennisnet.documents import tasks as _tasks  # noqa: F401 - registers the queue's tasks

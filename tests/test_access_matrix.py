@@ -741,6 +741,24 @@ ROWS: tuple[Row, ...] = (
     Row("/feeds/zoeken.atom", "GET", "/feeds/zoeken.atom?q=zilverreiger", ALL_200, id="title"),
     Row("/feeds/zoeken.atom", "GET", "/feeds/zoeken.atom", ALL_200, id="newest"),
     Row("/soort/<slug>", "GET", "/soort/overig?q=zilverreiger", ALL_200, reveals=SEARCHED),
+    # Search insights: curators and admins only (they list what anyone typed, and counts).
+    Row("/beheer/zoekinzichten", "GET", "/beheer/zoekinzichten", CURATOR),
+    Row("/beheer/zoekinzichten", "GET", "/beheer/zoekinzichten?dagen=90", CURATOR, id="90"),
+    Row(
+        "/beheer/zoekinzichten",
+        "GET",
+        "/beheer/zoekinzichten?dagen=12",
+        expect(LOGIN, 403, 400, curator=400),
+        id="bad-period",
+    ),
+    Row(
+        "/beheer/zoekinzichten/grafieken.css",
+        "GET",
+        "/beheer/zoekinzichten/grafieken.css",
+        CURATOR,
+    ),
+    Row("/beheer/synoniemen", "GET", "/beheer/synoniemen?woord=regenton", CURATOR, id="prefill"),
+    Row("/beheer/<kind>", "GET", "/beheer/themas?naam=regenton", CURATOR, id="prefill"),
 )
 
 

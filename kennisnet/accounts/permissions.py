@@ -93,6 +93,7 @@ RULES: dict[str, _Rule] = {
     "synonym.manage": _Rule(_curator, _ONLY_CURATORS),
     "moderation.configure": _Rule(_curator, _ONLY_CURATORS),
     "field.manage": _Rule(_admin, _ONLY_ADMINS),
+    "insights.read": _Rule(_curator, _ONLY_CURATORS),
     # accounts and the network
     "member.manage": _Rule(_admin, _ONLY_ADMINS),
     "organisation.manage": _Rule(_admin, _ONLY_ADMINS),

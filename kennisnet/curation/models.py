@@ -81,3 +81,22 @@ class Synonym(Model):
     term: Mapped[str] = mapped_column(String(100), unique=True)  # folded: "alv", "wmo"
     expansion: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SearchLogEntry(Model):
+    """One search typed on the site or through the API, kept for the curators' insights.
+
+    Anonymous by design: no column names a person, an address or a session. ``token`` is a
+    random value that the result links carry, so opening a result marks the search as opened;
+    it is cleared at that moment, so nothing in the row can be matched to a later URL.
+    """
+
+    __tablename__ = "search_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    query: Mapped[str] = mapped_column(String(500))
+    normalised: Mapped[str] = mapped_column(String(500), index=True)
+    results: Mapped[int] = mapped_column(Integer, default=0)
+    clicked: Mapped[bool] = mapped_column(Boolean, default=False)
+    token: Mapped[str | None] = mapped_column(String(32), unique=True)

@@ -14,6 +14,7 @@ from kennisnet.accounts import permissions
 from kennisnet.core import audit
 from kennisnet.core.errors import DomainError, InvalidInput
 from kennisnet.core.storage import file_store, preview_store
+from kennisnet.curation import insights
 from kennisnet.documents.fields import display_values
 from kennisnet.documents.finding import similar_documents
 from kennisnet.documents.models import Document, DocumentFile
@@ -82,6 +83,8 @@ def upload() -> ResponseReturnValue:
 @bp.get("/documenten/<int:document_id>")
 def detail(document_id: int) -> ResponseReturnValue:
     doc = get_visible(document_id, current_user)
+    # Opened from a search result: the search counts as one whose results were opened.
+    insights.mark_opened(request.args.get("z"))
     text = (doc.file.extracted_text or "") if doc.file else ""
     editable = permissions.can(current_user, "document.edit", doc)
     curator = permissions.can(current_user, "document.moderate")

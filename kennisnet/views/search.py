@@ -11,7 +11,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from kennisnet.accounts import permissions
-from kennisnet.curation import categories
+from kennisnet.curation import categories, insights
 from kennisnet.curation.models import DocumentType, Theme
 from kennisnet.documents.feeds import canonical_search, search_args
 from kennisnet.documents.finding import (
@@ -50,9 +50,19 @@ def _render(
     route_values: dict[str, object] | None = None,
     **extra: object,
 ) -> str:
-    """Render a results page; the URL builders keep every other parameter as it was."""
+    """Render a results page; the URL builders keep every other parameter as it was.
+
+    A search with words is logged for the curators' insights (anonymously, see
+    ``curation.insights``) on its first page; the later pages carry its token (``z``) along, so
+    a result opened from page 2 still counts for the search, which is logged only once.
+    """
     found = find(query)
     values = route_values or {}
+    args = MultiDict(args)
+    carried = insights.valid_token(args.pop("z", None))
+    token = None
+    if query.text:
+        token = insights.log_search(query.text, found.results.total) if query.page == 1 else carried
     results = found.results
     little = bool(query.text) and (results.fallback is not None or results.total == 0)
     return render_template(
@@ -64,7 +74,10 @@ def _render(
         facets=(*FACETS, *query.field_facets),
         field_titles=field_facet_labels()[0],
         labels=facet_labels(),
-        page_url=lambda page: _url_with(args, endpoint, values, page=[str(page)]),
+        page_url=lambda page: _url_with(
+            args, endpoint, values, page=[str(page)], z=[token] if token else []
+        ),
+        search_token=token,
         sort_url=lambda sort: _url_with(args, endpoint, values, sort=[sort], page=[]),
         toggle_url=lambda name, value: _url_with(
             args, endpoint, values, **{name: _toggled(args, name, value), "page": []}

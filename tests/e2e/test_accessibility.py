@@ -12,7 +12,7 @@ from flask import Flask
 from playwright.sync_api import Page
 
 from kennisnet.accounts import users
-from kennisnet.curation import categories
+from kennisnet.curation import categories, insights
 from tests.factories import PASSWORD, make_admin, make_document, make_user
 
 pytestmark = pytest.mark.e2e
@@ -42,7 +42,11 @@ class Site:
         }
 
     def admin_pages(self) -> dict[str, str]:
-        return {"admin themes": "/beheer/themas", "upload": "/uploaden"}
+        return {
+            "admin themes": "/beheer/themas",
+            "upload": "/uploaden",
+            "search insights": "/beheer/zoekinzichten",
+        }
 
 
 @pytest.fixture
@@ -67,6 +71,10 @@ def site(live_app: Flask, live_server: str) -> Site:
             title="Verslag buurthuis",
             themes=[themes[0].slug],
         )
+        # Searches for the insights page: one with results, one without, one opened.
+        insights.log_search("buurthuis", 4)
+        insights.log_search("regenton", 0)
+        insights.mark_opened(insights.log_search("Buurthuis", 4))
         _inv, token = users.create_invitation("nieuw@example.org", invited_by=admin, days=1)
         return Site(live_server, doc.id, themes[0].slug, token, admin.email)
 
@@ -129,6 +137,26 @@ def test_signed_in_pages_have_no_wcag_violations(page: Page, site: Site) -> None
     page.wait_for_load_state("load")
     problems += [f"admin themes with errors: {v}" for v in _violations(page)]
     assert not problems, "\n".join(problems)
+
+
+def test_search_insights_charts_keep_the_csp(page: Page, site: Site) -> None:
+    """The charts are inline SVG: no inline script or style may be needed (or blocked)."""
+    violations: list[str] = []
+    page.on("console", lambda msg: violations.append(msg.text) if "Content" in msg.text else None)
+    _login(page, site)
+    page.goto(f"{site.base}/beheer/zoekinzichten?dagen=7")
+    page.wait_for_load_state("load")
+    assert page.locator("svg[role=img]").count() == 3
+    # The chart stylesheet applied: the bars have the theme's colour, not SVG's default black.
+    fill = page.evaluate(
+        "() => getComputedStyle(document.querySelector('#grafiek-thema rect.rect')).fill"
+    )
+    assert fill == "rgb(13, 107, 88)", fill
+    page.get_by_text("Als tabel: Documenten per thema").click()
+    assert page.get_by_role("table", name="Documenten per thema").is_visible()
+    problems = [f"insights with a table open: {v}" for v in _violations(page)]
+    assert not problems, "\n".join(problems)
+    assert not [v for v in violations if "Content Security Policy" in v], violations
 
 
 def test_axe_finds_violations_on_a_broken_page(page: Page) -> None:

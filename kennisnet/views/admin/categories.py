@@ -36,6 +36,9 @@ def _kind(kind: str) -> tuple[Any, Any, Any]:  # the model the URL names, and it
 def categories(kind: str) -> ResponseReturnValue:
     model, title, singular = _kind(kind)
     form = CategoryForm()
+    if not form.is_submitted() and request.args.get("naam"):
+        # Prefilled from a link (the search insights): a search term that deserves a theme.
+        form.name.data = request.args["naam"][:200]
     if form.validate_on_submit():
         try:
             item = curation.create_category(

@@ -26,8 +26,14 @@ def synonym_list() -> ResponseReturnValue:
         else:
             flash(_("Het synoniem is toegevoegd; zoeken gebruikt het meteen."), "success")
             return redirect(url_for("admin.synonym_list"))
+    # Prefilled from a link (the search insights): the word, or what was posted back.
+    word = request.form.get("woord") if request.method == "POST" else request.args.get("woord")
     return render_template(
-        "admin/synonyms.html", items=synonyms.all_synonyms(), error=error
+        "admin/synonyms.html",
+        items=synonyms.all_synonyms(),
+        error=error,
+        word=(word or "")[:100],
+        meaning=request.form.get("betekenis", "") if request.method == "POST" else "",
     ), 400 if error else 200
 
 

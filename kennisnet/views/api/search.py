@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from kennisnet.accounts import permissions
 from kennisnet.core.errors import InvalidInput
+from kennisnet.curation import insights
 from kennisnet.documents.finding import completions, find, parse_query
 from kennisnet.search import explain
 from kennisnet.views.api.base import bp, requires
@@ -22,7 +23,10 @@ MAX_ANALYSE_CHARS = 10_000
 @bp.get("/search")
 def search() -> ResponseReturnValue:
     query = parse_query(request.args, permissions.viewer(current_user), strict=True)
-    return jsonify(found_json(find(query)))
+    found = find(query)
+    # Logged once per search (its first page), anonymously: see curation.insights.
+    token = insights.log_search(query.text, found.results.total) if query.page == 1 else None
+    return jsonify(found_json(found, token))
 
 
 @bp.get("/autocomplete")

@@ -59,7 +59,11 @@ def document_json(doc: Document) -> dict[str, Any]:
     }
 
 
-def document_summary_json(doc: Document, snippet: str | None = None) -> dict[str, Any]:
+def document_summary_json(
+    doc: Document, snippet: str | None = None, search_id: str | None = None
+) -> dict[str, Any]:
+    # A search's result links carry its log token, so opening one counts for the search.
+    opened = {"z": search_id} if search_id else {}
     return {
         "id": doc.id,
         "title": doc.title,
@@ -68,18 +72,23 @@ def document_summary_json(doc: Document, snippet: str | None = None) -> dict[str
         "organisation": doc.organisation.slug if doc.organisation else None,
         "year": doc.year,
         "snippet": snippet or "",
-        "url": external_url("documents.detail", document_id=doc.id),
+        "url": external_url("documents.detail", document_id=doc.id, **opened),
         "download_url": external_url("api.document_file", document_id=doc.id),
     }
 
 
-def found_json(found: Found) -> dict[str, Any]:
+def found_json(found: Found, search_id: str | None = None) -> dict[str, Any]:
+    """``search_id``: the anonymous search log's token, when the search was logged."""
+    shape: dict[str, Any] = {"search_id": search_id} if search_id else {}
     return {
         "query": found.query.text,
+        **shape,
         "total": found.results.total,
         "page": found.results.page,
         "per_page": found.results.per_page,
-        "results": [document_summary_json(d, found.snippets.get(d.id)) for d in found.documents],
+        "results": [
+            document_summary_json(d, found.snippets.get(d.id), search_id) for d in found.documents
+        ],
         "facets": found.results.facets,
         "suggestion": found.results.suggestion,
         "fallback": found.results.fallback,
