@@ -450,3 +450,21 @@ def test_stored_extraction_messages_are_translated(app: Flask) -> None:
     refresh()  # the app fixture's context would keep the English locale
     with app.test_request_context("/"):
         assert translate_stored("Het bestand is leeg.") == "Het bestand is leeg."
+
+
+def test_form_errors_are_english(world: World) -> None:
+    client = _client(world, "anonymous")
+    token = csrf_token(client.get("/inloggen?lang=en").get_data(as_text=True))
+    response = client.post("/inloggen?lang=en", data={"csrf_token": token, "email": "x"})
+    html = response.get_data(as_text=True)
+    assert "This field is required." in html
+    with world.app.app_context():
+        assert dutch_words(html, stored_texts()) == []
+    member = _client(world, "member")
+    token = csrf_token(member.get("/uploaden").get_data(as_text=True))
+    html = member.post("/uploaden", data={"csrf_token": token, "title": "x" * 400}).get_data(
+        as_text=True
+    )
+    assert "Choose at least one file." in html
+    with world.app.app_context():
+        assert dutch_words(html, stored_texts()) == []
