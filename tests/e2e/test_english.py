@@ -27,12 +27,6 @@ def _violations(page: Page) -> list[str]:
 
 
 @pytest.fixture
-def browser_context_args(browser_context_args: dict[str, object]) -> dict[str, object]:
-    # A Dutch browser: Chromium's own default (en-US) would get English before any click.
-    return {**browser_context_args, "locale": "nl-NL"}
-
-
-@pytest.fixture
 def member_email(live_app: Flask) -> str:
     with live_app.app_context():
         member = make_user(email="lid@example.org", name="Anna", organisation="Buurtkracht Oost")
@@ -50,7 +44,7 @@ def test_language_switch_is_remembered_and_reversible(
     page: Page, live_server: str, member_email: str
 ) -> None:
     problems: list[str] = []
-    page.goto(f"{live_server}/")
+    page.goto(f"{live_server}/")  # a Dutch browser (tests/e2e/conftest.py)
     expect(page.locator("html")).to_have_attribute("lang", "nl")
 
     switch = page.get_by_role("link", name="English")
