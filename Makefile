@@ -17,6 +17,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
+	$(BIN)/pybabel compile -d translations
 	touch $@
 
 install: $(STAMP)
@@ -63,9 +64,16 @@ format:
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# The message catalogue template for translators (Dutch ids; English follows as a catalogue).
+# Dutch is the language of the message ids; English is the catalogue in translations/en.
+# `make messages` extracts every marked string and merges new ones into the English catalogue
+# (new or changed strings arrive empty or fuzzy; tests/test_i18n.py fails until translated),
+# then compiles it. The app also compiles a missing or stale .mo at start.
+BABEL_KEYWORDS := -k _l -k lazy_gettext -k N_
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o kennisnet/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --sort-by-file --omit-header \
+		-o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -l en --ignore-obsolete
+	$(BIN)/pybabel compile -d translations --statistics
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -91,7 +91,7 @@ def settings_from_env(env: Mapping[str, str]) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "BABEL_DEFAULT_LOCALE": "nl",
-        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "kennisnet" / "translations"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
         "SQLALCHEMY_ENGINE_OPTIONS": {},
         "WTF_CSRF_TIME_LIMIT": None,
     }

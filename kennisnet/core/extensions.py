@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, has_request_context, request
-from flask_babel import Babel
+from flask import Flask
+from flask_babel import Babel, gettext
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -17,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 from kennisnet.core.config import ROOT
+from kennisnet.core.i18n import N_, compile_catalogues, select_locale
 
 # Named constraints keep Alembic's batch migrations on SQLite deterministic.
 NAMING_CONVENTION = {
@@ -47,16 +49,6 @@ babel = Babel()
 # No default limits: only the routes that guess secrets (login, API tokens) are throttled.
 limiter = Limiter(key_func=get_remote_address)
 
-SUPPORTED_LOCALES = ("nl", "en")
-
-
-def select_locale() -> str:
-    """Dutch unless the visitor explicitly asked for English (?lang=en or a cookie)."""
-    if not has_request_context():  # the CLI and the worker speak Dutch
-        return "nl"
-    wanted = request.args.get("lang") or request.cookies.get("lang")
-    return wanted if wanted in SUPPORTED_LOCALES else "nl"
-
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
@@ -76,9 +68,12 @@ def init_extensions(app: Flask) -> None:
     migrate.init_app(app, db)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Log in om deze pagina te bekijken."
+    # Flask-Login flashes this before the view runs; translated then, in the visitor's language.
+    login_manager.login_message = N_("Log in om deze pagina te bekijken.")
+    login_manager.localize_callback = gettext
     login_manager.login_message_category = "info"
     csrf.init_app(app)
+    compile_catalogues(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
     babel.init_app(app, locale_selector=select_locale)
     # In-memory counters are per process: enough to slow a guesser down on one server. Several
     # processes behind a proxy would share counters through e.g. redis:// here.

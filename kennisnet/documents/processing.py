@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 
 from kennisnet.core.extensions import db
 from kennisnet.core.faults import fault_point
+from kennisnet.core.i18n import N_
 from kennisnet.core.storage import file_store
 from kennisnet.documents.indexing import load_for_index, to_indexed
 from kennisnet.documents.metadata import MAX_AUTHOR, MAX_TITLE
@@ -33,7 +34,7 @@ NO_TEXT = _l(
     "Er is geen tekst gevonden in dit bestand. Misschien is het een scan of bevat het "
     "alleen afbeeldingen. Het bestand is wel opgeslagen en te downloaden."
 )
-MISSING_FILE = "Het bestand ontbreekt op de server."
+MISSING_FILE = N_("Het bestand ontbreekt op de server.")
 NOTHING_PRINTED = _l(
     "Tekstherkenning heeft op deze scan of afbeelding geen leesbare tekst gevonden. Het "
     "document is te vinden op zijn titel, samenvatting en thema's."

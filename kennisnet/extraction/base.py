@@ -110,16 +110,28 @@ class ExtractionFailed(Exception):
         return f"{self.code}: {self.message}"
 
 
-MSG_CORRUPT = "Dit bestand is beschadigd of onleesbaar; de tekst kan niet worden gelezen."
-MSG_UNSUPPORTED_KIND = (
+def N_(message: str) -> str:
+    """Mark a Dutch message for translation where it is shown; it is stored in Dutch.
+
+    The same marker as ``kennisnet.core.i18n.N_``, here so the extraction child needs no Flask.
+    """
+    return message
+
+
+MSG_CORRUPT = N_("Dit bestand is beschadigd of onleesbaar; de tekst kan niet worden gelezen.")
+MSG_UNSUPPORTED_KIND = N_(
     "Dit bestandstype wordt niet ondersteund. Upload een PDF, Word-document (.docx of .doc), "
     "OpenDocument-bestand (.odt, .ods, .odp), Excel-bestand (.xlsx), PowerPoint-bestand "
     "(.pptx), RTF-bestand, tekstbestand (.txt), Markdown-bestand (.md) of afbeelding "
     "(JPEG, PNG, TIFF, WebP)."
 )
-MSG_UNREADABLE = "Het opgeslagen bestand kon niet worden geopend; probeer het opnieuw te uploaden."
-MSG_TOO_MUCH_MEMORY = (
+MSG_UNREADABLE = N_(
+    "Het opgeslagen bestand kon niet worden geopend; probeer het opnieuw te uploaden."
+)
+MSG_TOO_MUCH_MEMORY = N_(
     "Het lezen van de tekst had te veel geheugen nodig en is afgebroken; "
     "het bestand is te groot of te ingewikkeld."
 )
-MSG_TOO_COMPLEX = "Dit bestand is te diep genest of beschadigd; de tekst kan niet worden gelezen."
+MSG_TOO_COMPLEX = N_(
+    "Dit bestand is te diep genest of beschadigd; de tekst kan niet worden gelezen."
+)

@@ -17,19 +17,19 @@ from pathlib import Path
 
 import olefile
 
-from kennisnet.extraction.base import Extracted, ExtractionFailed
+from kennisnet.extraction.base import N_, Extracted, ExtractionFailed
 
 logger = logging.getLogger(__name__)
 
-MSG_CORRUPT = (
+MSG_CORRUPT = N_(
     "Dit Word-bestand (.doc) is beschadigd of geen echt Word 97-2003-document; "
     "de tekst kan niet worden gelezen."
 )
-MSG_ENCRYPTED = (
+MSG_ENCRYPTED = N_(
     "Dit Word-bestand is beveiligd met een wachtwoord; de tekst kan niet worden gelezen. "
     "Sla het bestand op zonder wachtwoord en upload het opnieuw."
 )
-MSG_NO_READER = (
+MSG_NO_READER = N_(
     "Oude Word-bestanden (.doc) kunnen op deze server niet worden gelezen. Sla het bestand op "
     "als .docx of PDF en upload het opnieuw."
 )

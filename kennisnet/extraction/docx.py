@@ -18,23 +18,23 @@ from typing import Any
 import docx
 from docx.opc.exceptions import PackageNotFoundError
 
-from kennisnet.extraction.base import Extracted, ExtractionFailed
+from kennisnet.extraction.base import N_, Extracted, ExtractionFailed
 from kennisnet.extraction.packages import checked_package
 
 logger = logging.getLogger(__name__)
 
-MSG_CORRUPT = (
+MSG_CORRUPT = N_(
     "Dit Word-bestand is beschadigd of geen echt .docx-bestand; de tekst kan niet worden gelezen."
 )
-MSG_STRICT = (
+MSG_STRICT = N_(
     "Dit Word-bestand is opgeslagen als 'Strict Open XML'; dat formaat wordt niet ondersteund. "
     "Sla het in Word op als gewoon Word-document (.docx) en upload het opnieuw."
 )
-MSG_NOT_A_DOCUMENT = (
+MSG_NOT_A_DOCUMENT = N_(
     "Dit bestand is geen gewoon Word-document (bijvoorbeeld een sjabloon of een document met "
     "macro's); alleen Word-documenten (.docx) worden ondersteund."
 )
-MSG_DOCTYPE = (
+MSG_DOCTYPE = N_(
     "Dit bestand bevat XML met een DOCTYPE-verklaring, wat in Word-documenten niet voorkomt; "
     "om veiligheidsredenen wordt het niet verwerkt."
 )

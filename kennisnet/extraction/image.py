@@ -17,7 +17,7 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from kennisnet.extraction import ocr as recognition
-from kennisnet.extraction.base import Extracted, ExtractionFailed, OcrRequest
+from kennisnet.extraction.base import N_, Extracted, ExtractionFailed, OcrRequest
 
 logger = logging.getLogger(__name__)
 
@@ -26,8 +26,8 @@ MAX_PICTURE_PIXELS = 89_478_485
 
 PILLOW_FORMATS = {"jpeg": "JPEG", "png": "PNG", "tiff": "TIFF", "webp": "WEBP"}
 
-MSG_CORRUPT = "Deze afbeelding is beschadigd of onvolledig; ze kan niet worden gelezen."
-MSG_TOO_LARGE = (
+MSG_CORRUPT = N_("Deze afbeelding is beschadigd of onvolledig; ze kan niet worden gelezen.")
+MSG_TOO_LARGE = N_(
     "Deze afbeelding is te groot om te verwerken (meer dan 89 miljoen beeldpunten, mogelijk "
     "een 'decompressiebom'); het bestand wordt niet gelezen."
 )
@@ -111,7 +111,11 @@ def extract(
     text = "\n\n".join(outcome.texts[index] for index in sorted(outcome.texts))
     notes = list(outcome.notes)
     if limit < pages:
-        notes.insert(0, f"Alleen de eerste {limit} van de {pages} pagina's zijn gelezen.")
+        notes.insert(
+            0,
+            N_("Alleen de eerste %(read)s van de %(total)s pagina's zijn gelezen.")
+            % {"read": limit, "total": pages},
+        )
     return Extracted(
         text=text,
         pages=pages,

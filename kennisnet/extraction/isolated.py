@@ -29,6 +29,7 @@ from kennisnet.extraction.base import (
     IMAGE_KINDS,
     KINDS,
     MSG_UNSUPPORTED_KIND,
+    N_,
     Extracted,
     ExtractionFailed,
     ProgressCallback,
@@ -42,11 +43,11 @@ _STDERR_TAIL = 2000
 OCR_SHARE = 0.85
 """The share of the timeout in which the child may start recognising another page."""
 
-MSG_CRASHED = (
+MSG_CRASHED = N_(
     "Het programma dat de tekst leest is onverwacht gestopt; "
     "het bestand is waarschijnlijk beschadigd."
 )
-MSG_TOO_LARGE = (
+MSG_TOO_LARGE = N_(
     "Het lezen van de tekst had te veel geheugen nodig en is afgebroken; "
     "het bestand is te groot of te ingewikkeld."
 )
@@ -68,10 +69,10 @@ class Pool(Protocol):
 
 
 def _msg_timeout(seconds: float) -> str:
-    return (
-        f"Het lezen van de tekst duurde te lang (meer dan {seconds:g} seconden) en is "
+    return N_(
+        "Het lezen van de tekst duurde te lang (meer dan %(seconds)s seconden) en is "
         "afgebroken; het bestand is te groot of te ingewikkeld."
-    )
+    ) % {"seconds": f"{seconds:g}"}
 
 
 def run(

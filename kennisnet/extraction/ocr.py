@@ -25,7 +25,7 @@ from functools import cache
 
 from PIL import Image
 
-from kennisnet.extraction.base import OcrRequest
+from kennisnet.extraction.base import N_, OcrRequest
 
 logger = logging.getLogger(__name__)
 
@@ -35,11 +35,11 @@ MAX_OCR_PIXELS = 40_000_000
 """Pages are drawn no larger than this (A3 at 300 dpi is 17.5 million pixels)."""
 _PAGE_TIMEOUT = 300.0  # seconds; the parent's wall clock is the real bound
 
-REASON_LIMIT = "maximaal {limit} pagina's"
-REASON_LIMIT_ONE = "maximaal 1 pagina"
-REASON_TIME = "de tijd voor het lezen van dit bestand was op"
-REASON_UNAVAILABLE = "tekstherkenning is op deze server niet beschikbaar"
-REASON_FAILED = "de pagina kon niet worden verwerkt"
+REASON_LIMIT = N_("maximaal %(limit)s pagina's")
+REASON_LIMIT_ONE = N_("maximaal 1 pagina")
+REASON_TIME = N_("de tijd voor het lezen van dit bestand was op")
+REASON_UNAVAILABLE = N_("tekstherkenning is op deze server niet beschikbaar")
+REASON_FAILED = N_("de pagina kon niet worden verwerkt")
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,7 @@ def recognise_pages(
         return outcome
     if beyond:
         reason = REASON_LIMIT_ONE if request.max_pages == 1 else REASON_LIMIT
-        outcome.notes.append(pages_note(beyond, reason.format(limit=request.max_pages)))
+        outcome.notes.append(pages_note(beyond, reason % {"limit": request.max_pages}))
     confidences: list[float] = []
     failed: list[int] = []
     _report(request, 0, len(todo))
@@ -212,10 +212,16 @@ def pages_note(pages: Sequence[int], reason: str) -> str:
             runs.append((number, number))
     parts = [str(a) if a == b else f"{a} tot en met {b}" for a, b in runs]
     if len(parts) == 1 and len(numbers) == 1:
-        return f"Pagina {parts[0]} is niet met tekstherkenning gelezen ({reason})."
+        return N_("Pagina %(pages)s is niet met tekstherkenning gelezen (%(reason)s).") % {
+            "pages": parts[0],
+            "reason": reason,
+        }
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
-    subject = "Pagina" if len(parts) == 1 else "Pagina's"
-    return f"{subject} {listed} zijn niet met tekstherkenning gelezen ({reason})."
+    if len(parts) == 1:
+        message = N_("Pagina %(pages)s zijn niet met tekstherkenning gelezen (%(reason)s).")
+    else:
+        message = N_("Pagina's %(pages)s zijn niet met tekstherkenning gelezen (%(reason)s).")
+    return message % {"pages": listed, "reason": reason}
 
 
 def fit_scale(width: float, height: float, scale: float, max_pixels: int) -> float:

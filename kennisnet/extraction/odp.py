@@ -12,20 +12,20 @@ from pathlib import Path
 from odf.element import Node
 from odf.namespaces import DRAWNS
 
-from kennisnet.extraction.base import Extracted
+from kennisnet.extraction.base import N_, Extracted
 from kennisnet.extraction.odt import block_texts, load_odf, metadata
 from kennisnet.extraction.sniff import ODP_MIMETYPE
 
 logger = logging.getLogger(__name__)
 
-MSG_CORRUPT = (
+MSG_CORRUPT = N_(
     "Dit ODP-bestand is beschadigd of geen echte OpenDocument-presentatie; "
     "de tekst kan niet worden gelezen."
 )
-MSG_NOT_PRESENTATION = (
+MSG_NOT_PRESENTATION = N_(
     "Dit OpenDocument-bestand is geen presentatie (.odp); het kan zo niet worden gelezen."
 )
-MSG_DOCTYPE = (
+MSG_DOCTYPE = N_(
     "Dit bestand bevat XML met een DOCTYPE-verklaring, wat in ODP-bestanden niet voorkomt; "
     "om veiligheidsredenen wordt het niet verwerkt."
 )
@@ -54,7 +54,10 @@ def extract(path: Path, *, kind: str = "odp", max_pages: int | None = None) -> E
     notes: tuple[str, ...] = ()
     if limit < len(slides):
         meta["truncated"] = "pages"
-        notes = (f"Alleen de eerste {limit} van de {len(slides)} dia's zijn gelezen.",)
+        notes = (
+            N_("Alleen de eerste %(read)s van de %(total)s dia's zijn gelezen.")
+            % {"read": limit, "total": len(slides)},
+        )
     return Extracted(
         text="\n\n".join(texts), pages=len(slides), title=title, meta=meta, notes=notes
     )

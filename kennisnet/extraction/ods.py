@@ -10,20 +10,20 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from kennisnet.extraction.base import Extracted
+from kennisnet.extraction.base import N_, Extracted
 from kennisnet.extraction.odt import block_texts, load_odf, metadata
 from kennisnet.extraction.sniff import ODS_MIMETYPE
 
 logger = logging.getLogger(__name__)
 
-MSG_CORRUPT = (
+MSG_CORRUPT = N_(
     "Dit ODS-bestand is beschadigd of geen echt OpenDocument-rekenblad; "
     "de tekst kan niet worden gelezen."
 )
-MSG_NOT_SPREADSHEET = (
+MSG_NOT_SPREADSHEET = N_(
     "Dit OpenDocument-bestand is geen rekenblad (.ods); het kan zo niet worden gelezen."
 )
-MSG_DOCTYPE = (
+MSG_DOCTYPE = N_(
     "Dit bestand bevat XML met een DOCTYPE-verklaring, wat in ODS-bestanden niet voorkomt; "
     "om veiligheidsredenen wordt het niet verwerkt."
 )

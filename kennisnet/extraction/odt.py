@@ -22,21 +22,21 @@ from odf.element import Element, Node
 from odf.namespaces import DCNS, METANS, OFFICENS, TABLENS, TEXTNS
 from odf.opendocument import load
 
-from kennisnet.extraction.base import Extracted, ExtractionFailed
+from kennisnet.extraction.base import N_, Extracted, ExtractionFailed
 from kennisnet.extraction.packages import checked_package
 from kennisnet.extraction.sniff import ODT_MIMETYPE
 
 logger = logging.getLogger(__name__)
 
-MSG_CORRUPT = (
+MSG_CORRUPT = N_(
     "Dit ODT-bestand is beschadigd of geen echt OpenDocument-tekstbestand; "
     "de tekst kan niet worden gelezen."
 )
-MSG_NOT_TEXT = (
+MSG_NOT_TEXT = N_(
     "Dit OpenDocument-bestand is geen tekstdocument (bijvoorbeeld een rekenblad, presentatie "
     "of sjabloon); alleen tekstdocumenten (.odt) worden ondersteund."
 )
-MSG_DOCTYPE = (
+MSG_DOCTYPE = N_(
     "Dit bestand bevat XML met een DOCTYPE-verklaring, wat in ODT-bestanden niet voorkomt; "
     "om veiligheidsredenen wordt het niet verwerkt."
 )

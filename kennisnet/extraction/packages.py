@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kennisnet.extraction.base import ExtractionFailed
+from kennisnet.extraction.base import N_, ExtractionFailed
 from kennisnet.extraction.sniff import xml_members_with_doctype, zip_bomb_reason
 
 logger = logging.getLogger(__name__)
 
-MSG_ZIP_BOMB = (
+MSG_ZIP_BOMB = N_(
     "Dit bestand wordt bij het uitpakken veel te groot (mogelijk een 'zip-bom'); "
     "het wordt niet verwerkt."
 )

@@ -22,15 +22,15 @@ from PIL import Image
 from pypdf.errors import FileNotDecryptedError
 
 from kennisnet.extraction import ocr as recognition
-from kennisnet.extraction.base import Extracted, ExtractionFailed, OcrRequest
+from kennisnet.extraction.base import N_, Extracted, ExtractionFailed, OcrRequest
 
 logger = logging.getLogger(__name__)
 
-MSG_ENCRYPTED = (
+MSG_ENCRYPTED = N_(
     "Dit PDF-bestand is beveiligd met een wachtwoord; de tekst kan niet worden gelezen. "
     "Sla het bestand op zonder wachtwoord en upload het opnieuw."
 )
-MSG_CORRUPT = "Dit PDF-bestand is beschadigd of onvolledig; de tekst kan niet worden gelezen."
+MSG_CORRUPT = N_("Dit PDF-bestand is beschadigd of onvolledig; de tekst kan niet worden gelezen.")
 
 _PAGE_SEPARATOR = "\n\n"
 
@@ -68,7 +68,8 @@ def extract(
     ocr_found = False
     if read.limit < read.page_count:
         notes.append(
-            f"Alleen de eerste {read.limit} van de {read.page_count} pagina's zijn gelezen."
+            N_("Alleen de eerste %(read)s van de %(total)s pagina's zijn gelezen.")
+            % {"read": read.limit, "total": read.page_count}
         )
     empty = [index for index, text in enumerate(read.texts) if not text.strip()]
     if ocr is not None and empty:

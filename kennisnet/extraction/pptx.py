@@ -14,20 +14,20 @@ from typing import Any
 import pptx
 from pptx.exc import PackageNotFoundError
 
-from kennisnet.extraction.base import Extracted, ExtractionFailed
+from kennisnet.extraction.base import N_, Extracted, ExtractionFailed
 from kennisnet.extraction.packages import checked_package
 
 logger = logging.getLogger(__name__)
 
-MSG_CORRUPT = (
+MSG_CORRUPT = N_(
     "Dit PowerPoint-bestand is beschadigd of geen echt .pptx-bestand; "
     "de tekst kan niet worden gelezen."
 )
-MSG_NOT_A_PRESENTATION = (
+MSG_NOT_A_PRESENTATION = N_(
     "Dit bestand is geen gewone PowerPoint-presentatie (bijvoorbeeld een sjabloon of een "
     "presentatie met macro's); alleen presentaties (.pptx) worden ondersteund."
 )
-MSG_DOCTYPE = (
+MSG_DOCTYPE = N_(
     "Dit bestand bevat XML met een DOCTYPE-verklaring, wat in PowerPoint-bestanden niet "
     "voorkomt; om veiligheidsredenen wordt het niet verwerkt."
 )
@@ -66,7 +66,10 @@ def extract(path: Path, *, kind: str = "pptx", max_pages: int | None = None) -> 
     notes: tuple[str, ...] = ()
     if limit < len(slides):
         clean_meta["truncated"] = "pages"
-        notes = (f"Alleen de eerste {limit} van de {len(slides)} dia's zijn gelezen.",)
+        notes = (
+            N_("Alleen de eerste %(read)s van de %(total)s dia's zijn gelezen.")
+            % {"read": limit, "total": len(slides)},
+        )
     return Extracted(
         text="\n\n".join(texts),
         pages=len(slides),

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from striprtf.striprtf import rtf_to_text
 
-from kennisnet.extraction.base import Extracted, ExtractionFailed
+from kennisnet.extraction.base import N_, Extracted, ExtractionFailed
 
 logger = logging.getLogger(__name__)
 
-MSG_CORRUPT = "Dit RTF-bestand is beschadigd of onvolledig; de tekst kan niet worden gelezen."
+MSG_CORRUPT = N_("Dit RTF-bestand is beschadigd of onvolledig; de tekst kan niet worden gelezen.")
 
 _CODE_PAGE = re.compile(rb"\\ansicpg(\d{3,5})")
 _INFO_FIELD = re.compile(r"\{\\(title|author|subject|keywords)\s+([^{}]*)\}")

@@ -14,17 +14,17 @@ from pathlib import Path
 
 import openpyxl
 
-from kennisnet.extraction.base import Extracted, ExtractionFailed
+from kennisnet.extraction.base import N_, Extracted, ExtractionFailed
 from kennisnet.extraction.packages import checked_package
 
 logger = logging.getLogger(__name__)
 
 MAX_CELLS = 1_000_000
 
-MSG_CORRUPT = (
+MSG_CORRUPT = N_(
     "Dit Excel-bestand is beschadigd of geen echt .xlsx-bestand; de tekst kan niet worden gelezen."
 )
-MSG_DOCTYPE = (
+MSG_DOCTYPE = N_(
     "Dit bestand bevat XML met een DOCTYPE-verklaring, wat in Excel-bestanden niet voorkomt; "
     "om veiligheidsredenen wordt het niet verwerkt."
 )
@@ -68,9 +68,8 @@ def extract(path: Path, *, kind: str = "xlsx", max_pages: int | None = None) -> 
             if cells >= MAX_CELLS:
                 meta["truncated"] = "cells"
                 notes = (
-                    f"Alleen de eerste {MAX_CELLS:,} gevulde cellen zijn gelezen.".replace(
-                        ",", "."
-                    ),
+                    N_("Alleen de eerste %(cells)s gevulde cellen zijn gelezen.")
+                    % {"cells": f"{MAX_CELLS:,}".replace(",", ".")},
                 )
                 break
         properties = workbook.properties

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Request, Response, abort, g, request
-from flask_babel import get_locale
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from limits import parse
@@ -13,6 +12,7 @@ from limits import parse
 from kennisnet.accounts import permissions
 from kennisnet.accounts.models import User
 from kennisnet.accounts.users import user_for_token
+from kennisnet.core import i18n
 from kennisnet.core.extensions import db, limiter, login_manager
 from kennisnet.views import (
     account,
@@ -110,7 +110,13 @@ def register_blueprints(app: Flask) -> None:
     errors.init_app(app)
     app.before_request(_refuse_throttled_tokens)
     app.after_request(_security_headers)
+    app.after_request(i18n.remember_locale)
+    app.add_template_filter(i18n.translate_stored, "stored_message")
 
     @app.context_processor
     def _template_globals() -> dict[str, object]:
-        return {"html_lang": str(get_locale() or "nl"), "can": _can}
+        return {
+            "html_lang": i18n.current_locale(),
+            "language_switch": i18n.language_switch,
+            "can": _can,
+        }

@@ -35,6 +35,13 @@ def browser_type_launch_args() -> dict[str, object]:
     return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, object]) -> dict[str, object]:
+    # A Dutch browser, as the suite expects Dutch pages: Chromium's own default (en-US) would
+    # make the site answer in English (Accept-Language).
+    return {**browser_context_args, "locale": "nl-NL"}
+
+
 @pytest.fixture
 def live_app(tmp_path: Path) -> Iterator[Flask]:
     from flask_migrate import upgrade
