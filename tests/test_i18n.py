@@ -264,6 +264,7 @@ def _pages(world: World, role: str) -> list[str]:
         "/organisaties",
         f"/organisaties/{world.organisation_slug}",
         "/subsidies",
+        "/soort/overig",
         "/bestaat-niet",
     ]
     if role == "anonymous":
@@ -274,6 +275,7 @@ def _pages(world: World, role: str) -> list[str]:
         "/uploaden",
         "/account",
         "/prullenbak",
+        "/nieuw",
     ]
     if role in {"curator", "admin"}:
         pages += [
@@ -284,6 +286,7 @@ def _pages(world: World, role: str) -> list[str]:
             "/beheer/soorten/overig",
             "/beheer/moderatie",
             "/beheer/synoniemen",
+            "/beheer/zoekinzichten",
         ]
     if role == "admin":
         pages += [
