@@ -2,10 +2,11 @@
  * The upload page's drop zone: several files, a progress bar each, then the outcome and the
  * document's processing status until it is ready or failed.
  *
- * Progressive enhancement of the plain form (form[data-upload-form]): without this script the
- * form posts as it always did. With it, files dropped on the zone, or chosen in the file input
- * and sent with the button, go one request per file to the same URL with
- * "Accept: application/json", so each gets its own XMLHttpRequest upload progress. The texts
+ * Progressive enhancement of the plain form (form[data-upload-form]), which posts as it always
+ * did, with or without this script. The zone is an addition: files dropped on it, or chosen
+ * with its own button (for the keyboard), go at once, one request per file, to the form's URL
+ * with "Accept: application/json" and the form's other fields, so each gets its own
+ * XMLHttpRequest upload progress. The texts
  * come from the zone's data-label-* attributes, so they are translated with the page; the
  * server's own (Dutch) message is shown for a refusal. No inline script or style: the CSP
  * forbids both.
@@ -26,8 +27,9 @@
   var results = form.querySelector("[data-upload-results]");
   var list = form.querySelector("[data-upload-cards]");
   var announcer = form.querySelector("[data-upload-announce]");
-  var input = form.querySelector("input[type='file'][name='files']");
-  if (!zone || !results || !list || !announcer || !input) {
+  var chooseButton = form.querySelector("[data-upload-choose]");
+  var chooser = form.querySelector("[data-upload-chooser]");
+  if (!zone || !results || !list || !announcer || !chooseButton || !chooser) {
     return;
   }
   var csrfField = form.querySelector("input[name='csrf_token']");
@@ -56,7 +58,7 @@
   function announce(text) {
     // Appended, not replaced: a polite live region reads each addition, so no outcome of a
     // batch is lost when several arrive at once.
-    announcer.appendChild(element("span", "", text + ". "));
+    announcer.appendChild(element("span", "", text + (/[.!?]$/.test(text) ? " " : ". ")));
   }
 
   function makeCard(file) {
@@ -169,65 +171,43 @@
         var error = (body && body.error) || {};
         if (xhr.status === 201 && body) {
           stored(card, body);
-          resolve({ outcome: "stored", body: body });
+          resolve();
         } else if (error.code === "duplicate" && body.duplicate_of) {
           setOutcome(card, "duplicate", [
             document.createTextNode(label("duplicate") + ": "),
             link(body.duplicate_of, label("duplicate-link")),
           ]);
           announce(file.name + ": " + label("duplicate"));
-          resolve({ outcome: "duplicate", body: body });
+          resolve();
         } else {
           var message = error.message || label("failed-request");
           setOutcome(card, "refused", [document.createTextNode(label("refused") + ": " + message)]);
           announce(file.name + ": " + label("refused") + ". " + message);
-          resolve({ outcome: "refused", body: body, invalidForm: !!error.fields });
+          resolve();
         }
       });
       xhr.addEventListener("error", function () {
         setOutcome(card, "refused", [document.createTextNode(label("failed-request"))]);
         announce(file.name + ": " + label("failed-request"));
-        resolve({ outcome: "refused", body: null });
+        resolve();
       });
       xhr.send(data);
     });
   }
 
-  function uploadAll(files, fromButton) {
+  function uploadAll(files) {
     if (!files.length) {
       return;
     }
     results.hidden = false;
     var several = files.length > 1;
     var cards = files.map(makeCard);
-    var outcomes = [];
     // One file after the other: on a slow line each bar then moves at full speed.
-    var chain = Promise.resolve();
-    files.forEach(function (file, i) {
-      chain = chain.then(function () {
-        return send(file, cards[i], several).then(function (result) {
-          outcomes.push(result);
-        });
+    files.reduce(function (chain, file, i) {
+      return chain.then(function () {
+        return send(file, cards[i], several);
       });
-    });
-    chain.then(function () {
-      if (!fromButton) {
-        return;
-      }
-      var first = outcomes[0];
-      if (first && first.invalidForm) {
-        // The form itself is wrong (not one file): let the server draw it with its errors.
-        list.replaceChildren();
-        results.hidden = true;
-        HTMLFormElement.prototype.submit.call(form);
-        return;
-      }
-      input.value = ""; // sent: pressing the button again must not send them twice
-      if (!several && first && first.outcome === "stored") {
-        // One file sent with the button lands on its page, as without JavaScript.
-        window.location.assign(first.body.url);
-      }
-    });
+    }, Promise.resolve());
   }
 
   zone.hidden = false;
@@ -243,13 +223,13 @@
   zone.addEventListener("drop", function (event) {
     event.preventDefault();
     zone.classList.remove("kn-dropzone--over");
-    uploadAll(Array.prototype.slice.call(event.dataTransfer.files), false);
+    uploadAll(Array.prototype.slice.call(event.dataTransfer.files));
   });
-  form.addEventListener("submit", function (event) {
-    if (!input.files || !input.files.length) {
-      return; // nothing chosen: the server answers with its error summary
-    }
-    event.preventDefault();
-    uploadAll(Array.prototype.slice.call(input.files), true);
+  chooser.addEventListener("change", function () {
+    uploadAll(Array.prototype.slice.call(chooser.files));
+    chooser.value = "";
+  });
+  chooseButton.addEventListener("click", function () {
+    chooser.click();
   });
 })();
