@@ -120,8 +120,8 @@ def _upload_one_as_json(form: UploadForm) -> ResponseReturnValue:
     except DuplicateUpload as exc:
         existing = url_for("documents.detail", document_id=exc.existing_id)
         message = _("%(file)s: dit bestand staat al in Kennisnet.", file=storage.filename)
-        body = {"error": {"code": "duplicate", "message": message}, "duplicate_of": existing}
-        return jsonify(body), 409
+        duplicate = {"code": "duplicate", "message": message}
+        return jsonify({"error": duplicate, "duplicate_of": existing}), 409
     return jsonify(_status_json(doc)), 201
 
 
