@@ -100,6 +100,10 @@ def test_drop_three_files_shows_each_outcome(page: Page, upload_site: Upload) ->
     expect(stored).to_have_attribute("data-status", "ready", timeout=10_000)
     expect(stored.locator(".kn-upload-card__status")).to_have_text("Status: Klaar")
     assert any(url.endswith("/status") for url in polls)
+    # A final state stops the polling (the next poll would come within 1.5 s).
+    asked = len(polls)
+    page.wait_for_timeout(2500)
+    assert len(polls) == asked
 
     expect(refused).to_have_attribute("data-outcome", "refused")
     expect(refused).to_contain_text("Geweigerd: ")
@@ -112,6 +116,9 @@ def test_drop_three_files_shows_each_outcome(page: Page, upload_site: Upload) ->
 
     for bar in cards.locator("progress").all():
         expect(bar).to_have_attribute("value", "100")
+    # The cards reflow at 320 px, long refusal texts included.
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 321
     announced = page.locator("[data-upload-announce]")
     expect(announced).to_contain_text("Moestuin plan: Klaar")
     expect(announced).to_contain_text("setup.exe")
