@@ -126,6 +126,9 @@ def test_drop_three_files_shows_each_outcome(page: Page, upload_site: Upload) ->
 
 
 def test_keyboard_only_upload_and_search(page: Page, upload_site: Upload) -> None:
+    # Playwright turns on file-chooser interception without waiting for it; switched on this
+    # early, the Enter below cannot beat it and open a real (headless, never answered) dialog.
+    page.on("filechooser", lambda _chooser: None)
     _login(page, upload_site)
     page.goto(f"{upload_site.base}/")
 
