@@ -9,7 +9,7 @@ APT_STAMP := $(VENV)/.apt-installed
 APT_PACKAGES := chromium chromium-driver fonts-dejavu-core tesseract-ocr tesseract-ocr-nld \
 	tesseract-ocr-eng antiword catdoc poppler-utils
 
-.PHONY: install install-test system-deps run test lint format messages clean
+.PHONY: install install-test system-deps run test lint format messages clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ test: install-test system-deps
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+# The README's screenshots, from the demo set in Debian's Chromium.
+screenshots: install-test system-deps
+	$(BIN)/python -m tests.e2e.screenshots
 
 lint: install-test
 	$(BIN)/ruff check .

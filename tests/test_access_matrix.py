@@ -181,6 +181,8 @@ class Row:
     expected: dict[str, int | str]
     data: Data = None
     json_api: bool = False
+    # A page asked for by a script that prefers JSON (the upload's drop zone).
+    accept_json: bool = False
     # Roles for whom the members-only secrets must show (proves the leak check can fail).
     reveals: tuple[str, ...] = ()
     id: str = ""
@@ -366,6 +368,25 @@ ROWS: tuple[Row, ...] = (
     ),
     Row("/uploaden", "GET", "/uploaden", MEMBERS),
     Row("/uploaden", "POST", "/uploaden", expect(LOGIN, REDIRECT, REDIRECT), data=_upload_data),
+    Row(
+        "/uploaden",
+        "POST",
+        "/uploaden",
+        expect(LOGIN, 201, 201),
+        data=_upload_data,
+        accept_json=True,
+        id="json",
+    ),
+    # The drop zone's status poll: exactly as visible as the document page.
+    Row("/documenten/<int:document_id>/status", "GET", _doc("public_id", "/status"), ALL_200),
+    Row(
+        "/documenten/<int:document_id>/status",
+        "GET",
+        _doc("members_id", "/status"),
+        MEMBERS_ONLY_DOC,
+        reveals=SEARCHED,
+        id="members",
+    ),
     # Accounts.
     Row("/inloggen", "GET", "/inloggen", expect(200, REDIRECT, REDIRECT)),
     Row(
@@ -806,10 +827,12 @@ def test_access_matrix(world: World, row: Row, role: str) -> None:
         client, token = _client(world, role)
         url = row.url(world) if callable(row.url) else row.url
         kwargs: dict[str, Any] = {}
+        if row.accept_json:
+            kwargs["headers"] = {"Accept": "application/json"}
         if row.method in {"POST", "PUT", "PATCH", "DELETE"}:
             data = dict(row.data(world)) if row.data else {}
             if row.json_api:
-                kwargs["headers"] = {"X-CSRFToken": token}
+                kwargs["headers"] = {**kwargs.get("headers", {}), "X-CSRFToken": token}
             else:
                 data["csrf_token"] = token
             kwargs["data"] = data
@@ -827,7 +850,7 @@ def test_access_matrix(world: World, row: Row, role: str) -> None:
         assert outcome == expected, f"{role} {row.method} {url}: {body[:300]}"
     if response.status_code >= 400:
         content_type = response.headers["Content-Type"]
-        assert ("json" in content_type) == row.json_api, content_type
+        assert ("json" in content_type) == (row.json_api or row.accept_json), content_type
     if role == "anonymous":
         # A secret typed into the query is echoed back ("results for ..."); the others not.
         shown = [

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,7 +27,7 @@ from kennisnet.core.storage import file_store, preview_store
 from kennisnet.curation import insights
 from kennisnet.documents.fields import display_values
 from kennisnet.documents.finding import similar_documents
-from kennisnet.documents.models import Document, DocumentFile
+from kennisnet.documents.models import Document, DocumentFile, Status
 from kennisnet.documents.operations import (
     bulk_update,
     delete_document,
@@ -31,6 +41,7 @@ from kennisnet.documents.trash import TRASH_DAYS, get_trashed, trashed_documents
 from kennisnet.documents.uploads import DuplicateUpload, add_version, ingest_document
 from kennisnet.extraction import RENDER_MEDIA_TYPE
 from kennisnet.views.auth import safe_next
+from kennisnet.views.errors import wants_json
 from kennisnet.views.forms import DocumentForm, UploadForm
 
 bp = Blueprint("documents", __name__)
@@ -41,6 +52,8 @@ PREVIEW_CHARS = 3000
 @login_required
 def upload() -> ResponseReturnValue:
     form = UploadForm()
+    if request.method == "POST" and wants_json():
+        return _upload_one_as_json(form)
     if not form.validate_on_submit():
         return render_template("documents/upload.html", form=form), 400 if form.errors else 200
     files = [f for f in form.files.data if getattr(f, "filename", "")]
@@ -78,6 +91,58 @@ def upload() -> ResponseReturnValue:
     if len(created) == 1:
         return redirect(url_for("documents.detail", document_id=created[0].id))
     return redirect(url_for("search.index", sort="newest"))
+
+
+STATUS_LABELS = {
+    Status.PROCESSING: _l("Wordt verwerkt"),
+    Status.READY: _l("Klaar"),
+    Status.FAILED: _l("Tekst niet gelezen"),
+}
+
+
+def _upload_one_as_json(form: UploadForm) -> ResponseReturnValue:
+    """The drop zone's variant: one file per request, the outcome as JSON for its card.
+
+    The same form, checks and service as the page, so a script upload can do nothing the
+    plain form cannot.
+    """
+    if not form.validate_on_submit():
+        fields = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+        first = next(iter(fields.values()), [_("Het verzoek klopt niet.")])[0]
+        body = {"error": {"code": "invalid", "message": first, "fields": fields}}
+        return jsonify(body), 400
+    files = [f for f in form.files.data if getattr(f, "filename", "")]
+    if len(files) != 1:
+        message = _("Stuur precies één bestand per verzoek.")
+        return jsonify({"error": {"code": "invalid", "message": message}}), 400
+    storage = files[0]
+    try:
+        doc = ingest_document(storage.stream, storage.filename, form.metadata(), current_user)
+    except DuplicateUpload as exc:
+        existing = url_for("documents.detail", document_id=exc.existing_id)
+        message = _("%(file)s: dit bestand staat al in Kennisnet.", file=storage.filename)
+        duplicate = {"code": "duplicate", "message": message}
+        return jsonify({"error": duplicate, "duplicate_of": existing}), 409
+    return jsonify(_status_json(doc)), 201
+
+
+def _status_json(doc: Document) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "status": str(doc.status),
+        "label": str(STATUS_LABELS.get(doc.status, doc.status)),
+        "url": url_for("documents.detail", document_id=doc.id),
+        "status_url": url_for("documents.status", document_id=doc.id),
+    }
+
+
+@bp.get("/documenten/<int:document_id>/status")
+def status(document_id: int) -> ResponseReturnValue:
+    """What an upload card polls: visible exactly like the document page, else 404."""
+    response = jsonify(_status_json(get_visible(document_id, current_user)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/documenten/<int:document_id>")

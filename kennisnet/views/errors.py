@@ -46,7 +46,11 @@ PLAIN_500 = (
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/")
+    """The API, and pages asked for by a script that prefers JSON (the upload's XHR)."""
+    if request.path.startswith("/api/"):
+        return True
+    accept = request.accept_mimetypes
+    return accept["application/json"] > accept["text/html"]
 
 
 def error_response(status: int, code: str, message: object, **extra: object) -> ResponseReturnValue:

@@ -7,19 +7,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Page
 
 from kennisnet.accounts import users
 from kennisnet.curation import categories, insights
+from kennisnet.documents import fields
+from tests.e2e.conftest import axe_violations
 from tests.factories import PASSWORD, make_admin, make_document, make_user
 
 pytestmark = pytest.mark.e2e
-
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]}
-_axe = Axe()
 
 
 @dataclass
@@ -39,6 +36,11 @@ class Site:
             "login": "/inloggen",
             "invitation": f"/uitnodiging/{self.invitation}",
             "not found": "/bestaat-niet",
+            "themes": "/themas",
+            "organisations": "/organisaties",
+            "organisation": "/organisaties/buurtkracht-oost",
+            "subsidies": "/subsidies",
+            "join": "/aanmelden",
         }
 
     def admin_pages(self) -> dict[str, str]:
@@ -46,12 +48,27 @@ class Site:
             "admin themes": "/beheer/themas",
             "upload": "/uploaden",
             "search insights": "/beheer/zoekinzichten",
+            "account settings": "/account",
+            "edit document": f"/documenten/{self.doc_id}/bewerken",
+            "trash": "/prullenbak",
+            "search signed in": "/zoeken?q=buurthuis",
+            "admin": "/beheer/",
+            "admin types": "/beheer/soorten",
+            "admin members": "/beheer/leden",
+            "admin invitations": "/beheer/uitnodigingen",
+            "admin moderation": "/beheer/moderatie",
+            "admin organisations": "/beheer/organisaties",
+            "admin synonyms": "/beheer/synoniemen",
+            "admin log": "/beheer/logboek",
+            "admin edit type": "/beheer/soorten/projectplan",
+            "admin edit organisation": "/beheer/organisaties/buurtkracht-oost",
         }
 
 
 @pytest.fixture
 def site(live_app: Flask, live_server: str) -> Site:
     with live_app.app_context():
+        fields.seed_fields()  # the upload and edit pages then show type-specific fields
         admin = make_admin(email="beheer@example.org", name="Beheerder")
         member = make_user(email="lid@example.org", organisation="Buurtkracht Oost")
         themes = categories.themes_in_order()
@@ -87,13 +104,7 @@ def _login(page: Page, site: Site) -> None:
     page.wait_for_load_state("load")
 
 
-def _violations(page: Page) -> list[str]:
-    results = _axe.run(page, options=AXE_OPTIONS)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at "
-        + ", ".join(str(node["target"]) for node in v["nodes"][:3])
-        for v in results.response["violations"]
-    ]
+_violations = axe_violations
 
 
 def _check(page: Page, url: str) -> list[str]:
