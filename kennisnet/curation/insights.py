@@ -136,7 +136,7 @@ def purge_search_log(now: datetime | None = None) -> int:
 def parse_period(raw: str | None) -> int:
     if raw in (None, ""):
         return DEFAULT_PERIOD
-    if raw.isdigit() and int(raw) in PERIODS:
+    if raw in {str(days) for days in PERIODS}:  # not isdigit(): "²" is a digit int() refuses
         return int(raw)
     raise InvalidInput(_l("Kies een periode van 7, 30 of 90 dagen."), field="dagen")
 

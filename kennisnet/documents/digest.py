@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -111,8 +112,9 @@ def due_users(now: datetime) -> list[User]:
 
 
 def _since(user: User, now: datetime) -> datetime:
-    window = now - PERIODS[user.digest_frequency]
-    return max(user.last_digest_at, window) if user.last_digest_at else window
+    # From the last digest, however long ago: a late or missed run (a mail server down for a
+    # day) must not drop what came in between. The first digest covers one period.
+    return user.last_digest_at or now - PERIODS[user.digest_frequency]
 
 
 def compose(user: User, now: datetime) -> Digest | None:
@@ -167,7 +169,13 @@ def run_digests(now: datetime | None = None, *, dry_run: bool = False) -> Digest
     sent = 0
     with mail.connect(current_app.config["SMTP_URL"]) as connection:
         for digest in digests:
-            connection.send_message(digest.message)
+            try:
+                connection.send_message(digest.message)
+            except smtplib.SMTPRecipientsRefused:
+                # One bad address must not stop everyone after it, every day: the member
+                # keeps their last date and is tried again at the next run.
+                log.warning("digest: the server refused the address of user %s", digest.user.id)
+                continue
             digest.user.last_digest_at = now
             db.session.commit()
             sent += 1

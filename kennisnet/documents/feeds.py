@@ -7,6 +7,7 @@ anonymous feed is built for ``Viewer()``, a personal one for the token owner's v
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -99,6 +100,14 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+# Characters XML 1.0 cannot hold: a title or query carrying one must not break the feed.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
 def atom_feed(
     *,
     title: str,
@@ -112,9 +121,9 @@ def atom_feed(
     query strings (a personal token never becomes part of an id)."""
     feed = FeedGenerator()
     feed.id(page_url)
-    feed.title(title)
+    feed.title(xml_text(title))
     if subtitle:
-        feed.subtitle(subtitle)
+        feed.subtitle(xml_text(subtitle))
     feed.author({"name": "Kennisnet"})
     feed.link(href=page_url, rel="alternate")
     feed.link(href=self_url, rel="self")
@@ -125,14 +134,14 @@ def atom_feed(
         url = document_url(doc)
         entry = feed.add_entry(order="append")
         entry.id(url)
-        entry.title(doc.title)
+        entry.title(xml_text(doc.title))
         entry.link(href=url, rel="alternate")
         entry.published(_aware(doc.created_at))
         entry.updated(_aware(doc.updated_at or doc.created_at))
         if doc.summary:
-            entry.summary(doc.summary)
+            entry.summary(xml_text(doc.summary))
         for theme in doc.themes:
-            entry.category(term=theme.slug, label=theme.name)
+            entry.category(term=theme.slug, label=xml_text(theme.name))
     return bytes(feed.atom_str(pretty=True))
 
 

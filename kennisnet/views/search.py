@@ -26,14 +26,24 @@ from kennisnet.search import FACETS, SearchQuery
 bp = Blueprint("search", __name__)
 
 
+def _query_values(args: MultiDict[str, str], route_values: dict[str, object]) -> dict[str, Any]:
+    """The query string as ``url_for`` values: keys it would take as its own arguments
+    (``_anchor``, ``_external`` ...) or as the route's (``slug``) are not the visitor's to set."""
+    params = {
+        key: values
+        for key, values in args.to_dict(flat=False).items()
+        if not key.startswith("_") and key not in route_values
+    }
+    return {**params, **route_values}
+
+
 def _url_with(
     args: MultiDict[str, str], endpoint: str, route_values: dict[str, object], **changes: list[str]
 ) -> str:
     params = MultiDict(args)
     for name, replaced in changes.items():
         params.setlist(name, replaced)
-    values: dict[str, Any] = {**route_values, **params.to_dict(flat=False)}
-    return url_for(endpoint, **values)
+    return url_for(endpoint, **_query_values(params, route_values))
 
 
 def _toggled(args: MultiDict[str, str], name: str, value: str) -> list[str]:
@@ -92,7 +102,7 @@ def index() -> ResponseReturnValue:
     args = request.args
     query = parse_query(args, permissions.viewer(current_user), strict=False)
     saved = canonical_search(args)
-    feed_values: dict[str, Any] = search_args(saved).to_dict(flat=False)
+    feed_values = _query_values(search_args(saved), {})
     return _render(
         "search/index.html",
         args,
@@ -118,7 +128,7 @@ def themes() -> ResponseReturnValue:
 def theme(slug: str) -> ResponseReturnValue:
     target = categories.redirected_slug(Theme, slug)
     if target is not None:  # a merged theme's old address
-        values: dict[str, Any] = {"slug": target, **request.args.to_dict(flat=False)}
+        values = _query_values(request.args, {"slug": target})
         return redirect(url_for("search.theme", **values), 301)
     item: Theme = categories.get_category(Theme, slug)
     args = MultiDict(request.args)
@@ -140,7 +150,7 @@ def theme(slug: str) -> ResponseReturnValue:
 def document_type(slug: str) -> ResponseReturnValue:
     target = categories.redirected_slug(DocumentType, slug)
     if target is not None:  # a merged type's old address
-        values: dict[str, Any] = {"slug": target, **request.args.to_dict(flat=False)}
+        values = _query_values(request.args, {"slug": target})
         return redirect(url_for("search.document_type", **values), 301)
     item: DocumentType = categories.get_category(DocumentType, slug)
     args = MultiDict(request.args)

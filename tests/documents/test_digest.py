@@ -244,3 +244,40 @@ def test_bad_smtp_urls_get_a_dutch_message(url: str) -> None:
     with pytest.raises(InvalidInput) as error:
         mail.parse_smtp_url(url)
     assert "KENNISNET_SMTP_URL" in str(error.value.message)
+
+
+def test_a_refused_address_does_not_stop_the_others(
+    app: Flask, inbox: Inbox, theme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import smtplib
+
+    bad = _subscriber(theme, email="weg@example.org")
+    good = _subscriber(theme, email="lezer@example.org")
+    make_document(make_user(), "Open.", title="Nieuw buurtplan", themes=[theme])
+    real_send = smtplib.SMTP.send_message
+
+    def refusing(self, message, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if "weg@example.org" in message["To"]:
+            raise smtplib.SMTPRecipientsRefused({"weg@example.org": (550, b"no such user")})
+        return real_send(self, message, *args, **kwargs)
+
+    monkeypatch.setattr(smtplib.SMTP, "send_message", refusing)
+    assert digest.run_digests().sent == 1
+    assert inbox.recipients == [["lezer@example.org"]]
+    db.session.refresh(bad)
+    db.session.refresh(good)
+    assert bad.last_digest_at is None and good.last_digest_at is not None
+
+
+def test_a_late_run_still_covers_everything_since_the_last_digest(
+    app: Flask, inbox: Inbox, theme: str
+) -> None:
+    reader = _subscriber(theme)
+    now = utcnow()
+    reader.last_digest_at = now - timedelta(days=3)  # the mail server was down for two days
+    db.session.commit()
+    document = make_document(make_user(), "Open.", title="Tussen de runs", themes=[theme])
+    document.created_at = now - timedelta(days=2)
+    db.session.commit()
+    assert digest.run_digests(now).sent == 1
+    assert "Tussen de runs" in inbox.text(inbox.messages[0])

@@ -204,3 +204,13 @@ def test_the_member_sees_and_resets_the_feed_token_in_account_settings(
     second = world["reader"].feed_token  # type: ignore[attr-defined]
     assert second and second != first
     assert client.get(f"/feeds/zoeken.atom?token={first}").status_code == 403
+
+
+def test_characters_xml_cannot_hold_do_not_break_a_feed(client: FlaskClient) -> None:
+    owner = make_user()
+    make_document(owner, "Open.", title="Plan\x0cmet\x01stuurteken")
+    for url in ("/feeds/zoeken.atom?q=%01plan", "/feeds/zoeken.atom"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        etree.fromstring(response.data)
+    assert b"Planmetstuurteken" in client.get("/feeds/zoeken.atom").data

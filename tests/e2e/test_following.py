@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from kennisnet.accounts.models import DigestFrequency, User
 from kennisnet.core.extensions import db
 from kennisnet.curation import categories
-from tests.e2e.test_accessibility import AXE_OPTIONS
+from tests.e2e.conftest import AXE_OPTIONS
 from tests.factories import PASSWORD, make_document, make_user
 from tests.mailserver import Inbox, smtp_server
 

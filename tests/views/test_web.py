@@ -441,3 +441,21 @@ def test_unknown_page_is_dutch_404(client: FlaskClient) -> None:
     response = client.get("/bestaat/niet")
     assert response.status_code == 404
     assert "bestaat niet" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/soort/projectplan?_anchor=x",
+        "/soort/projectplan?slug=overig",
+        "/zoeken?_external=1&q=buurt",
+        "/beheer/zoekinzichten?dagen=%C2%B2",
+    ],
+)
+def test_url_arguments_in_the_query_string_are_no_500(auth, client, url: str) -> None:
+    from kennisnet.accounts.models import Role
+    from tests.factories import make_user
+
+    if "beheer" in url:
+        auth.login(make_user(role=Role.ADMIN).email)
+    assert client.get(url).status_code in (200, 400)
