@@ -209,7 +209,7 @@ def test_type_fields_follow_the_chosen_type(page: Page, upload_site: Upload) -> 
 
 
 def test_without_javascript_the_plain_form_works(browser: Browser, upload_site: Upload) -> None:
-    context = browser.new_context(java_script_enabled=False)
+    context = browser.new_context(java_script_enabled=False, locale="nl-NL")
     page = context.new_page()
     try:
         _login(page, upload_site)
