@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from kennisnet.accounts import permissions
 from kennisnet.curation import categories, insights
+from kennisnet.curation.categories import Category
 from kennisnet.curation.models import DocumentType, Theme
 from kennisnet.documents.feeds import canonical_search, search_args
 from kennisnet.documents.finding import (
@@ -126,43 +127,32 @@ def themes() -> ResponseReturnValue:
 
 @bp.get("/thema/<slug>")
 def theme(slug: str) -> ResponseReturnValue:
-    target = categories.redirected_slug(Theme, slug)
-    if target is not None:  # a merged theme's old address
-        values = _query_values(request.args, {"slug": target})
-        return redirect(url_for("search.theme", **values), 301)
-    item: Theme = categories.get_category(Theme, slug)
-    args = MultiDict(request.args)
-    query = parse_query(args, permissions.viewer(current_user), strict=False)
-    filters = dict(query.filters)
-    filters["theme"] = tuple(dict.fromkeys((slug, *filters.get("theme", ()))))
-    query = replace(query, filters=filters)
-    return _render(
-        "search/theme.html",
-        args,
-        "search.theme",
-        query,
-        theme=item,
-        route_values={"slug": slug},
-    )
+    return _category_page(Theme, "theme", slug, "search.theme", "search/theme.html", "theme")
 
 
 @bp.get("/soort/<slug>")
 def document_type(slug: str) -> ResponseReturnValue:
-    target = categories.redirected_slug(DocumentType, slug)
-    if target is not None:  # a merged type's old address
-        values = _query_values(request.args, {"slug": target})
-        return redirect(url_for("search.document_type", **values), 301)
-    item: DocumentType = categories.get_category(DocumentType, slug)
+    return _category_page(
+        DocumentType, "type", slug, "search.document_type", "search/type.html", "doc_type"
+    )
+
+
+def _category_page(
+    model: type[Category],
+    facet: str,
+    slug: str,
+    endpoint: str,
+    template: str,
+    name: str,
+) -> ResponseReturnValue:
+    """A theme's or a type's page: the search, filtered on it, under its own address."""
+    target = categories.redirected_slug(model, slug)
+    if target is not None:  # a merged category's old address
+        return redirect(url_for(endpoint, **_query_values(request.args, {"slug": target})), 301)
+    item = categories.get_category(model, slug)
     args = MultiDict(request.args)
     query = parse_query(args, permissions.viewer(current_user), strict=False)
-    filters = dict(query.filters)
-    filters["type"] = tuple(dict.fromkeys((slug, *filters.get("type", ()))))
+    filters: dict[str, tuple[str, ...]] = dict(query.filters)
+    filters[facet] = tuple(dict.fromkeys((slug, *filters.get(facet, ()))))
     query = replace(query, filters=filters)
-    return _render(
-        "search/type.html",
-        args,
-        "search.document_type",
-        query,
-        doc_type=item,
-        route_values={"slug": slug},
-    )
+    return _render(template, args, endpoint, query, route_values={"slug": slug}, **{name: item})
