@@ -32,6 +32,7 @@ from kennisnet.core.extensions import db
 from kennisnet.core.models import utcnow
 from kennisnet.curation import categories
 from kennisnet.curation.models import SearchLogEntry, Theme
+from kennisnet.documents.finding import MAX_QUERY_CHARS  # a logged query is a searched one
 from kennisnet.documents.models import Document
 from kennisnet.search.analysis import TOKEN_PATTERN, fold, normalise
 
@@ -42,7 +43,6 @@ PERIODS = (7, 30, 90)
 DEFAULT_PERIOD = 30
 MONTHS_SHOWN = 12
 ROWS_SHOWN = 25
-MAX_QUERY_CHARS = 500
 # A search must not wait on a busy database for its log row: after this the row is dropped.
 LOG_WAIT_MS = 200
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16}")

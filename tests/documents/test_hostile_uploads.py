@@ -313,7 +313,7 @@ def test_pdf_with_thousands_of_pages(uploads: Uploads) -> None:
 def test_password_protected_pdf_says_so(uploads: Uploads, name: str) -> None:
     path = CORPUS / "malformed" / name
     if not path.exists():
-        pytest.skip("../shared/corpus is missing")
+        pytest.skip("../shared/corpus is missing: clone the repo beside shared/")
     body = uploads.post(path.read_bytes(), name).get_json()
     assert body["status"] == "failed"
     assert "wachtwoord" in body["extraction_error"]
@@ -465,7 +465,7 @@ def test_every_corpus_file_has_a_clear_outcome(
 ) -> None:
     files = _corpus_files()
     if not files:
-        pytest.skip("../shared/corpus is missing")
+        pytest.skip("../shared/corpus is missing: clone the repo beside shared/")
     recorder = RecordingBackend()
     monkeypatch.setitem(uploads.app.extensions, "kennisnet.search", recorder)
     outcomes = {}
