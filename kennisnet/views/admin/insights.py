@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date
@@ -30,39 +32,9 @@ def search_insights() -> ResponseReturnValue:
         "day": _("Zoekopdrachten per dag (laatste %(n)s dagen)", n=days),
     }
     figures = [
-        {
-            "id": "thema",
-            "title": titles["theme"],
-            "label": _("Thema"),
-            "rows": per_theme,
-            "svg": charts.bar_chart(
-                titles["theme"],
-                [name for name, _n in per_theme],
-                [n for _name, n in per_theme],
-                horizontal=True,
-            ),
-        },
-        {
-            "id": "maand",
-            "title": titles["month"],
-            "label": _("Maand"),
-            "rows": per_month,
-            "svg": charts.bar_chart(
-                titles["month"],
-                [m for m, _n in per_month],
-                [n for _m, n in per_month],
-                slanted=True,
-            ),
-        },
-        {
-            "id": "dag",
-            "title": titles["day"],
-            "label": _("Dag"),
-            "rows": per_day,
-            "svg": charts.line_chart(
-                titles["day"], [d for d, _n in per_day], [n for _d, n in per_day]
-            ),
-        },
+        _figure("thema", titles["theme"], _("Thema"), per_theme, horizontal=True),
+        _figure("maand", titles["month"], _("Maand"), per_month, slanted=True),
+        _figure("dag", titles["day"], _("Dag"), per_day, line=True),
     ]
     return render_template(
         "admin/insights.html",
@@ -71,6 +43,25 @@ def search_insights() -> ResponseReturnValue:
         figures=figures,
         retention=insights.RETENTION_DAYS,
     )
+
+
+def _figure(
+    key: str,
+    title: str,
+    label: str,
+    rows: list[tuple[str, int]],
+    *,
+    line: bool = False,
+    **bar_options: bool,
+) -> dict[str, Any]:
+    """One chart with its table alternative: the same rows feed both."""
+    labels, values = [name for name, _n in rows], [n for _name, n in rows]
+    svg = (
+        charts.line_chart(title, labels, values)
+        if line
+        else charts.bar_chart(title, labels, values, **bar_options)
+    )
+    return {"id": key, "title": title, "label": label, "rows": rows, "svg": svg}
 
 
 @bp.get("/zoekinzichten/grafieken.css")
