@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from kennisnet import create_app
 from kennisnet.core.config import data_paths
 from kennisnet.core.extensions import db
-from tests import factories
+from tests import databases, factories
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
@@ -22,7 +22,6 @@ def make_app(data_dir: Path, **overrides: object) -> Flask:
         "TESTING": True,
         "DATA_DIR": data_dir,
         **paths,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{paths['INSTANCE_DIR'] / 'test.db'}",
         "SECRET_KEY": "test-secret-key",
         "TASKS_IMMEDIATE": True,
         # The subprocess sandbox is covered by the extraction tests; in-process keeps the
@@ -31,6 +30,8 @@ def make_app(data_dir: Path, **overrides: object) -> Flask:
         "SERVER_NAME": "kennisnet.test",
     }
     config.update(overrides)
+    if "SQLALCHEMY_DATABASE_URI" not in config:
+        config["SQLALCHEMY_DATABASE_URI"] = databases.database_url(data_dir)
     app = create_app(config)
     for key in ("UPLOAD_DIR", "INDEX_DIR", "INSTANCE_DIR", "PREVIEW_DIR"):
         Path(app.config[key]).mkdir(parents=True, exist_ok=True)
@@ -43,13 +44,23 @@ def app(tmp_path: Path) -> Iterator[Flask]:
 
     from kennisnet.curation import categories
 
-    app = make_app(tmp_path)
+    app = make_app(
+        tmp_path, SQLALCHEMY_DATABASE_URI=databases.database_url(tmp_path, migrated=True)
+    )
     with app.app_context():
         upgrade()
         categories.seed()
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _throwaway_databases() -> Iterator[None]:
+    # Autouse fixtures are set up first and so torn down last: after the app has let go.
+    yield
+    if databases.POSTGRES:
+        databases.drop_test_databases()
 
 
 class IsolatedClient(FlaskClient):
