@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,12 @@ from kennisnet.core.extensions import db
 from tests import databases, factories
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+# Every app the tests made: their pooled connections are closed after each test, as a
+# server's would be at shutdown (an open PostgreSQL connection left to the garbage collector
+# warns, and a dropped database would break it anyway).
+_apps: weakref.WeakSet[Flask] = weakref.WeakSet()
 
 
 def make_app(data_dir: Path, **overrides: object) -> Flask:
@@ -33,6 +40,7 @@ def make_app(data_dir: Path, **overrides: object) -> Flask:
     if "SQLALCHEMY_DATABASE_URI" not in config:
         config["SQLALCHEMY_DATABASE_URI"] = databases.database_url(data_dir)
     app = create_app(config)
+    _apps.add(app)
     for key in ("UPLOAD_DIR", "INDEX_DIR", "INSTANCE_DIR", "PREVIEW_DIR"):
         Path(app.config[key]).mkdir(parents=True, exist_ok=True)
     return app
@@ -55,11 +63,27 @@ def app(tmp_path: Path) -> Iterator[Flask]:
         db.engine.dispose()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef: pytest.FixtureDef, request: pytest.FixtureRequest):
+    """A database made by a module or session fixture outlives the test that set it up."""
+    if not databases.POSTGRES or fixturedef.scope == "function":
+        return (yield)
+    before = databases.created()
+    try:
+        return (yield)
+    finally:
+        databases.keep(databases.created() - before)
+
+
 @pytest.fixture(autouse=True)
 def _throwaway_databases() -> Iterator[None]:
     # Autouse fixtures are set up first and so torn down last: after the app has let go.
     yield
     if databases.POSTGRES:
+        for app in list(_apps):
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
         databases.drop_test_databases()
 
 

@@ -88,6 +88,43 @@ class PostgresServer:
             **kwargs,  # type: ignore[arg-type]
         )
 
+    def _write_settings(self) -> None:
+        # Later lines win: a replica's copied configuration gets this server's own socket.
+        with (self.data / "postgresql.conf").open("a") as conf:
+            for key, value in self.settings.items():
+                conf.write(f"{key} = {value}\n")
+
+    def _pg_ctl_start(self) -> None:
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.root / "server.log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
+
+    def start_replica_of(self, primary: PostgresServer) -> PostgresServer:
+        """A streaming replica, copied from ``primary`` with pg_basebackup."""
+        if self.user:
+            shutil.chown(self.root, self.user)
+        self._run(
+            str(self.bindir / "pg_basebackup"),
+            "-D",
+            str(self.data),
+            "-R",  # writes standby.signal and primary_conninfo
+            "-X",
+            "stream",
+            "-d",
+            primary.libpq_url(),
+        )
+        self._write_settings()
+        self._pg_ctl_start()
+        return self
+
     def start(self) -> PostgresServer:
         if self.user:
             shutil.chown(self.root, self.user)
@@ -103,22 +140,10 @@ class PostgresServer:
             "--locale=C.UTF-8",
             "--no-sync",
         )
-        with (self.data / "postgresql.conf").open("a") as conf:
-            for key, value in self.settings.items():
-                conf.write(f"{key} = {value}\n")
+        self._write_settings()
         with (self.data / "pg_hba.conf").open("a") as hba:
             hba.write("local replication all trust\n")
-        self._run(
-            str(self.bindir / "pg_ctl"),
-            "-D",
-            str(self.data),
-            "-l",
-            str(self.root / "server.log"),
-            "-w",
-            "-t",
-            "60",
-            "start",
-        )
+        self._pg_ctl_start()
         return self
 
     def stop(self) -> None:
@@ -215,15 +240,27 @@ def subprocess_env(data_dir: Path, file_name: str = "kennisnet.db") -> dict[str,
     return {"KENNISNET_DATABASE_URL": database_url(data_dir, file_name)}
 
 
+def created() -> set[str]:
+    return set(_created)
+
+
+def keep(names: set[str]) -> None:
+    """Keep these past the current test: a module or session fixture made them for later tests
+    (they go with the server at the end of the session)."""
+    _created[:] = [name for name in _created if name not in names]
+
+
 def drop_test_databases() -> None:
-    """Drop the databases made since the last call (after each test)."""
+    """Drop the databases made during the test that just ended."""
     if not _created:
         return
     pg = server()
     for name in _created:
         pg.drop_database(name)
+    dropped = set(_created)
     _created.clear()
-    _by_folder.clear()
+    for key in [k for k, v in _by_folder.items() if v in dropped]:
+        del _by_folder[key]
 
 
 @contextlib.contextmanager

@@ -22,6 +22,7 @@ from flask import Flask
 from kennisnet.core.config import ROOT
 from kennisnet.core.extensions import db
 from kennisnet.maintenance import consistency
+from tests import databases
 from tests.conftest import make_app
 from tests.test_faults import kennisnet_env
 
@@ -186,7 +187,7 @@ def test_parallel_uploads_and_searches(server: Server) -> None:
 
     app: Flask = make_app(
         server.data_dir,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{server.data_dir / 'instance' / 'kennisnet.db'}",
+        SQLALCHEMY_DATABASE_URI=databases.database_url(server.data_dir, "kennisnet.db"),
     )
     with app.app_context():
         report = consistency.check(older_than=0)

@@ -29,6 +29,7 @@ from kennisnet.documents.models import Document, DocumentFile, Status
 from kennisnet.documents.uploads import ingest_document
 from kennisnet.maintenance import consistency
 from kennisnet.search import SearchQuery, Viewer, backend
+from tests import databases
 from tests.conftest import make_app
 
 pytestmark = pytest.mark.slow
@@ -60,6 +61,7 @@ def kennisnet_env(data_dir: Path, **extra: str) -> dict[str, str]:
             "KENNISNET_SECRET_KEY": "fault-test-secret",
             "KENNISNET_TASKS_IMMEDIATE": "1",
             "KENNISNET_EXTRACTION_ISOLATED": "0",
+            **databases.subprocess_env(data_dir),
             **extra,
         }
     )
@@ -99,7 +101,7 @@ def data_app(data_dir: Path) -> Iterator[Flask]:
     """The same data, opened in this process once the commands have finished."""
     app = make_app(
         data_dir,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{data_dir / 'instance' / 'kennisnet.db'}",
+        SQLALCHEMY_DATABASE_URI=databases.database_url(data_dir, "kennisnet.db"),
     )
     yield app
     with app.app_context():

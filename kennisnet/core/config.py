@@ -56,6 +56,8 @@ def settings_from_env(env: Mapping[str, str]) -> dict[str, Any]:
         "DATA_DIR": data_dir,
         **paths,
         "SQLALCHEMY_DATABASE_URI": database_url,
+        # A PostgreSQL streaming replica for the pages browsers read (core/replica.py).
+        "DATABASE_READ_URL": (env.get("KENNISNET_DATABASE_READ_URL") or "").strip(),
         "SECRET_KEY": env.get("KENNISNET_SECRET_KEY") or None,
         "MAX_UPLOAD_MB": max_upload_mb,
         "MAX_UPLOAD_BYTES": max_upload_mb * 1024 * 1024,

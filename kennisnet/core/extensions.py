@@ -17,6 +17,7 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
+from kennisnet.core import replica
 from kennisnet.core.config import ROOT
 from kennisnet.core.i18n import N_, compile_catalogues, select_locale
 
@@ -34,7 +35,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+db = SQLAlchemy(model_class=Base, session_options={"class_": replica.RoutingSession})
 
 # What models subclass. To a type checker Flask-SQLAlchemy's ``db.Model`` is an attribute, not
 # a class, so it sees the declarative base it is made from.
@@ -64,6 +65,7 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 
 
 def init_extensions(app: Flask) -> None:
+    replica.configure(app)
     db.init_app(app)
     migrate.init_app(app, db)
     login_manager.init_app(app)

@@ -63,21 +63,28 @@ def normalise_query(text: str) -> str:
 
 
 def _write(statement: Executable) -> bool:
-    """Run one write on its own connection: the request's session and its work stay untouched."""
+    """Run one write on its own connection: the request's session and its work stay untouched.
+
+    A search never waits long for its log row: on SQLite a short busy timeout, on PostgreSQL a
+    short lock timeout; past it the row is dropped.
+    """
     try:
         with db.engine.connect() as connection:
-            sqlite = connection.dialect.name == "sqlite"
-            if sqlite:
+            dialect = connection.dialect.name
+            if dialect == "sqlite":
                 waited = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
                 connection.exec_driver_sql(f"PRAGMA busy_timeout={LOG_WAIT_MS}")
+            elif dialect == "postgresql":
+                # SET LOCAL ends with this transaction: the pooled connection is not changed.
+                connection.exec_driver_sql(f"SET LOCAL lock_timeout = {LOG_WAIT_MS}")
             try:
                 connection.execute(statement)
                 connection.commit()
             finally:
-                if sqlite:
+                if dialect == "sqlite":
                     connection.exec_driver_sql(f"PRAGMA busy_timeout={int(waited or 0)}")
     except OperationalError as exc:
-        if "locked" not in str(exc.orig):
+        if not _busy(exc):
             log.warning("search log: write failed, the search goes on without it", exc_info=True)
         else:  # expected under heavy writing (imports): the row is dropped by design
             log.info("search log: database busy for over %d ms, row dropped", LOG_WAIT_MS)
@@ -86,6 +93,11 @@ def _write(statement: Executable) -> bool:
         log.warning("search log: write failed, the search goes on without it", exc_info=True)
         return False
     return True
+
+
+def _busy(exc: OperationalError) -> bool:
+    # SQLite: "database is locked"; PostgreSQL: lock_not_available (55P03).
+    return "locked" in str(exc.orig) or getattr(exc.orig, "sqlstate", None) == "55P03"
 
 
 def log_search(text: str, results: int, *, now: datetime | None = None) -> str | None:

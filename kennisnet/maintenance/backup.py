@@ -1,10 +1,10 @@
 """Backups: the database, the files it refers to and (optionally) the index in one tar.gz.
 
-The database is copied with SQLite's online backup API, so the copy is a committed state even
-while the server and worker write. Files are content-addressed and never change, so the
-archive takes exactly the files that copy refers to; files uploaded after the copy are not
-needed, and a file deleted in between is listed in the manifest (``check`` flags it after a
-restore). Other databases are not copied here: use their own tool (pg_dump for PostgreSQL).
+The database copy is a committed state even while the server and worker write (SQLite's online
+backup API, or pg_dump of an exported PostgreSQL snapshot: see ``dbcopy``). Files are
+content-addressed and never change, so the archive takes exactly the files that copy refers
+to; files uploaded after the copy are not needed, and a file deleted in between is listed in
+the manifest (``check`` flags it after a restore).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import json
 import logging
 import os
 import re
-import sqlite3
 import tarfile
 import tempfile
 from collections.abc import Callable
@@ -27,16 +26,16 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy.engine import make_url
 
 from kennisnet.core.errors import DomainError
+from kennisnet.maintenance import dbcopy
+from kennisnet.maintenance.dbcopy import sqlite_path
 from kennisnet.search import SearchBackend, backend
 
 log = logging.getLogger(__name__)
 
 FORMAT = 1
 MANIFEST = "manifest.json"
-DATABASE = "database/kennisnet.sqlite3"
 _UPLOAD = re.compile(r"^uploads/([0-9a-f]{2}/[0-9a-f]{2}/([0-9a-f]{64}))$")
 _PREVIEW = re.compile(r"^previews/([0-9a-f]{2}/[0-9a-f]{2}/([0-9a-f]{64}))$")
 _INDEX = re.compile(r"^index/(CURRENT|gen-[0-9]+/[A-Za-z0-9_.\-]+)$")
@@ -65,23 +64,13 @@ class RestoreResult:
     manifest: dict[str, Any]
 
 
-def sqlite_path(database_url: str) -> Path | None:
-    """The file of a SQLite database URL; None for any other database."""
-    url = make_url(database_url)
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        return None
-    return Path(url.database)
-
-
-def _require_sqlite() -> Path:
-    path = sqlite_path(current_app.config["SQLALCHEMY_DATABASE_URI"])
-    if path is None:
-        raise BackupError(
-            "Alleen een SQLite-database kan met `kennisnet backup` worden bewaard. Maak voor "
-            "PostgreSQL een dump met pg_dump en bewaar uploads/ daarnaast (zie "
-            "docs/decisions.md, 'Backups')."
-        )
-    return path
+def _database_url() -> str:
+    url = str(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        dbcopy.kind(url)
+    except dbcopy.DatabaseCopyError as exc:
+        raise BackupError(exc.message) from exc
+    return url
 
 
 def _version() -> str:
@@ -89,40 +78,6 @@ def _version() -> str:
         return metadata.version("kennisnet")
     except metadata.PackageNotFoundError:
         return "onbekend"
-
-
-def _copy_database(source: Path, target: Path) -> None:
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
-    try:
-        dst = sqlite3.connect(target)
-        try:
-            with dst:
-                src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-
-
-def _snapshot_facts(snapshot: Path) -> tuple[int, list[str], list[str], str | None]:
-    """Documents, uploaded files and preview images of the snapshot, and its migration."""
-    con = sqlite3.connect(snapshot)
-    try:
-        documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]
-        paths: list[str] = []
-        previews: list[str] = []
-        for stored, thumbnail, pages in con.execute(
-            "SELECT stored_path, thumbnail_path, page_paths FROM document_files ORDER BY id"
-        ):
-            paths.append(stored)
-            previews += [*([thumbnail] if thumbnail else []), *json.loads(pages or "[]")]
-        try:
-            revision = con.execute("SELECT version_num FROM alembic_version").fetchone()
-        except sqlite3.Error:
-            revision = None
-        return documents, paths, previews, revision[0] if revision else None
-    finally:
-        con.close()
 
 
 def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
@@ -143,21 +98,23 @@ def create_backup(
 
     ``on_progress(done, total)`` hears how many of the files (uploads and previews) are in.
     """
-    database = _require_sqlite()
+    database_url = _database_url()
     upload_dir = Path(current_app.config["UPLOAD_DIR"])
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="kennisnet-backup-") as work:
-        snapshot = Path(work) / "kennisnet.sqlite3"
-        _copy_database(database, snapshot)
-        documents, paths, previews, revision = _snapshot_facts(snapshot)
+        try:
+            snapshot, member, facts = dbcopy.copy(database_url, Path(work))
+        except dbcopy.DatabaseCopyError as exc:
+            raise BackupError(exc.message) from exc
+        documents, paths, previews = facts.documents, facts.uploads, facts.previews
         fd, partial = tempfile.mkstemp(dir=target.parent, prefix=".backup-", suffix=".tar.gz")
         os.close(fd)
         missing: list[str] = []
         files = total = 0
         try:
             with tarfile.open(partial, "w:gz") as tar:
-                tar.add(snapshot, DATABASE)
+                tar.add(snapshot, member)
                 uploads, shown = list(dict.fromkeys(paths)), list(dict.fromkeys(previews))
                 count = len(uploads) + len(shown)
                 for done, relative in enumerate(uploads, 1):
@@ -186,8 +143,8 @@ def create_backup(
                     "format": FORMAT,
                     "kennisnet_version": _version(),
                     "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                    "database": "sqlite",
-                    "schema_revision": revision,
+                    "database": dbcopy.kind(database_url),
+                    "schema_revision": facts.revision,
                     "documents": documents,
                     "files": files,
                     "bytes": total,
@@ -217,8 +174,8 @@ def _add_index(tar: tarfile.TarFile, search: SearchBackend) -> str | None:
         return version
 
 
-def _is_empty(upload_dir: Path, index_dir: Path, database: Path) -> bool:
-    if database.exists() and database.stat().st_size > 0:
+def _is_empty(upload_dir: Path, index_dir: Path, database_url: str) -> bool:
+    if not dbcopy.is_empty(database_url):
         return False
     for root in (upload_dir, index_dir):
         if root.is_dir() and any(p.is_file() and p.name != ".gitkeep" for p in root.rglob("*")):
@@ -236,10 +193,10 @@ def restore_backup(
     Only the members this module writes are accepted, each checked by name (no paths from
     the archive reach the file system) and every file against its SHA-256 name.
     """
-    database = _require_sqlite()
+    database_url = _database_url()
     upload_dir = Path(current_app.config["UPLOAD_DIR"])
     index_dir = Path(current_app.config["INDEX_DIR"])
-    if not _is_empty(upload_dir, index_dir, database):
+    if not _is_empty(upload_dir, index_dir, database_url):
         raise BackupError(
             "De datamap is niet leeg (database, uploads/ of index/ bevat al gegevens). "
             "Terugzetten kan alleen in een lege datamap."
@@ -256,13 +213,13 @@ def restore_backup(
         if manifest.get("format") != FORMAT:
             raise BackupError(f"Onbekend backupformaat: {manifest.get('format')!r}.")
         files = 0
-        index_written = False
-        database.parent.mkdir(parents=True, exist_ok=True)
+        index_written = database_written = False
         for member in tar:
             if not member.isfile() or member.name == MANIFEST:
                 continue
-            if member.name == DATABASE:
-                _extract_to(tar, member, database)
+            if member.name in dbcopy.MEMBERS.values():
+                _restore_database(tar, member, database_url)
+                database_written = True
             elif match := _UPLOAD.match(member.name):
                 target = upload_dir / match.group(1)
                 digest = _extract_to(tar, member, target)
@@ -282,7 +239,7 @@ def restore_backup(
                 index_written = True
             else:
                 log.warning("restore: skipping unexpected member %s", member.name)
-        if not database.exists():
+        if not database_written:
             raise BackupError("De backup bevat geen database.")
     return RestoreResult(
         documents=int(manifest.get("documents", 0)),
@@ -290,6 +247,27 @@ def restore_backup(
         with_index=index_written and (index_dir / "CURRENT").exists(),
         manifest=manifest,
     )
+
+
+def _restore_database(tar: tarfile.TarFile, member: tarfile.TarInfo, database_url: str) -> None:
+    expected = dbcopy.member_for(database_url)
+    if member.name != expected:
+        made_with = "SQLite" if member.name == dbcopy.SQLITE_MEMBER else "PostgreSQL"
+        raise BackupError(
+            f"Deze backup is van een {made_with}-database en past niet in deze database. "
+            "Zet hem terug in hetzelfde soort database."
+        )
+    database = sqlite_path(database_url)
+    if database is not None:
+        _extract_to(tar, member, database)
+        return
+    with tempfile.TemporaryDirectory(prefix="kennisnet-restore-") as work:
+        dump = Path(work) / "kennisnet.pgdump"
+        _extract_to(tar, member, dump)
+        try:
+            dbcopy.restore_postgres(database_url, dump)
+        except dbcopy.DatabaseCopyError as exc:
+            raise BackupError(exc.message) from exc
 
 
 def _member_bytes(tar: tarfile.TarFile, name: str) -> bytes:

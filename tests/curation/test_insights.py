@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 import time
 from datetime import datetime, timedelta
 from html import unescape
@@ -164,8 +163,12 @@ def test_a_failing_log_never_breaks_the_search(
 def test_a_busy_database_drops_the_row_instead_of_waiting(
     app: Flask, caplog: pytest.LogCaptureFixture
 ) -> None:
-    blocker = sqlite3.connect(db.engine.url.database, isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")  # another writer holds the lock (an import, say)
+    blocker = db.engine.connect()
+    # Another writer holds the lock (an import, say).
+    if db.engine.dialect.name == "sqlite":
+        blocker.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        blocker.exec_driver_sql("LOCK TABLE search_log IN EXCLUSIVE MODE")
     try:
         started = time.monotonic()
         with caplog.at_level(logging.INFO, logger="kennisnet.curation.insights"):
@@ -173,7 +176,7 @@ def test_a_busy_database_drops_the_row_instead_of_waiting(
         assert time.monotonic() - started < 2
         assert "row dropped" in caplog.text
     finally:
-        blocker.execute("ROLLBACK")
+        blocker.rollback()
         blocker.close()
     assert insights.log_search("weer rustig", 1) is not None
 

@@ -184,8 +184,9 @@ def test_the_0004_migration_upgrades_from_0003_with_data(tmp_path: Path) -> None
         db.session.execute(
             db.text(
                 "INSERT INTO users (email, name, password_hash, role, active, created_at) "
-                "VALUES ('oud@example.org', 'Oud', 'x', 'member', 1, '2024-01-01')"
-            )
+                "VALUES ('oud@example.org', 'Oud', 'x', 'member', :active, '2024-01-01')"
+            ),
+            {"active": True},
         )
         db.session.commit()
         upgrade()
@@ -195,6 +196,7 @@ def test_the_0004_migration_upgrades_from_0003_with_data(tmp_path: Path) -> None
         assert {"digest_frequency", "last_visit_at", "last_digest_at", "feed_token"} <= columns
         row = db.session.execute(db.text("SELECT digest_frequency FROM users")).one()
         assert row[0] == "none"
+        db.session.remove()  # its open read would hold up the migration's ALTER TABLE
         downgrade(revision="0003")
         assert "follows" not in inspect(db.engine).get_table_names()
         upgrade()

@@ -20,6 +20,7 @@ from kennisnet.documents.metadata import Metadata
 from kennisnet.documents.models import Document, DocumentFile, Status
 from kennisnet.extraction.pool import POOL
 from kennisnet.search import backend
+from tests import databases
 from tests.test_faults import ROOT, kennisnet_env
 
 
@@ -105,7 +106,7 @@ def test_a_killed_import_run_again_stores_every_file_once(tmp_path: Path) -> Non
     assert report["imported"] == 3
     app = make_app(
         data_dir,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{data_dir / 'instance' / 'kennisnet.db'}",
+        SQLALCHEMY_DATABASE_URI=databases.database_url(data_dir, "kennisnet.db"),
         UPLOAD_DIR=data_dir / "uploads",
         INDEX_DIR=data_dir / "index",
         INSTANCE_DIR=data_dir / "instance",

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from kennisnet.core.extensions import db
 from kennisnet.core.storage import file_store
 from kennisnet.documents.models import Document, DocumentFile
+from kennisnet.maintenance import dbcopy
 from kennisnet.maintenance.backup import sqlite_path
 from kennisnet.search import SearchQuery, Viewer, backend
 from tests.conftest import make_app
@@ -45,6 +46,12 @@ def snapshot() -> dict[str, object]:
 def open_write_transaction(app: Flask) -> Iterator[None]:
     """Another connection in the middle of a write, as the worker would be."""
     path = sqlite_path(app.config["SQLALCHEMY_DATABASE_URI"])
+    if path is None:  # PostgreSQL: an open transaction with a row lock
+        with db.engine.connect() as con:
+            con.exec_driver_sql("UPDATE documents SET title = 'NIET GECOMMIT'")
+            yield
+            con.rollback()
+        return
     con = sqlite3.connect(path, isolation_level=None, timeout=30)
     try:
         con.execute("BEGIN IMMEDIATE")
@@ -126,7 +133,21 @@ def test_restore_refuses_a_tampered_file(app: Flask, runner, tmp_path: Path) -> 
 
 def test_backup_explains_other_databases(tmp_path: Path) -> None:
     app = make_app(tmp_path)
-    # Set after the factory: no PostgreSQL driver is needed to get the explanation.
-    app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql://kennisnet@localhost/kennisnet"
+    # Set after the factory: no MySQL driver is needed to get the explanation.
+    app.config["SQLALCHEMY_DATABASE_URI"] = "mysql://kennisnet@localhost/kennisnet"
     result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "x.tar.gz")])
-    assert result.exit_code != 0 and "pg_dump" in result.output
+    assert result.exit_code != 0 and "mysql-database" in result.output
+
+
+def test_restore_refuses_a_backup_of_the_other_kind_of_database(tmp_path: Path) -> None:
+    archive = tmp_path / "ander.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        ours = dbcopy.member_for(make_app(tmp_path / "a").config["SQLALCHEMY_DATABASE_URI"])
+        other = next(m for m in dbcopy.MEMBERS.values() if m != ours)
+        for name, data in (("manifest.json", b'{"format": 1}'), (other, b"niet de onze")):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    with other_data_dir(tmp_path / "restored") as restored:
+        result = restored.test_cli_runner().invoke(args=["restore", str(archive)])
+    assert result.exit_code != 0 and "past niet in deze database" in result.output

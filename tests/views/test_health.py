@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 
 from kennisnet.core.extensions import db
 from kennisnet.views import health
+from tests import databases
 
 PARTS = {"database", "index", "queue", "storage"}
 
@@ -47,9 +48,12 @@ def test_a_damaged_database_is_a_database_error(app: Flask, client: FlaskClient)
     database = Path(db.engine.url.database or "")
     db.session.remove()
     db.engine.dispose()
-    for leftover in database.parent.glob(database.name + "*"):
-        leftover.unlink()
-    database.write_bytes(b"dit is geen database " * 512)
+    if databases.POSTGRES:
+        databases.server().drop_database(database.name)  # as a server that lost it
+    else:
+        for leftover in database.parent.glob(database.name + "*"):
+            leftover.unlink()
+        database.write_bytes(b"dit is geen database " * 512)
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["database"] == "error"

@@ -1,0 +1,106 @@
+"""A read replica (KENNISNET_DATABASE_READ_URL): a real streaming standby made by pg_basebackup.
+
+Replay on the standby is paused, so what the primary has and the replica lacks shows which of
+the two a request read from.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from kennisnet.core.extensions import db
+from kennisnet.documents.models import Document
+from tests import databases
+from tests.conftest import AuthActions, IsolatedClient, make_app
+from tests.factories import make_document, make_user
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        databases.postgres_bindir() is None,
+        reason=f"PostgreSQL is missing: {databases.INSTALL_HINT}",
+    ),
+]
+
+
+def replica_has(replica: databases.PostgresServer, document_id: int) -> bool:
+    rows = replica.execute(
+        "SELECT count(*) FROM documents WHERE id = %s", document_id, database="kennisnet"
+    )
+    return rows[0][0] == 1
+
+
+def wait_for(condition, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the replica did not catch up"
+        time.sleep(0.1)
+
+
+@pytest.fixture
+def servers() -> Iterator[tuple[databases.PostgresServer, databases.PostgresServer]]:
+    with databases.extra_server() as primary:
+        primary.create_database("kennisnet")
+        replica = databases.PostgresServer(name="kn-pg-replica")
+        try:
+            yield primary, replica.start_replica_of(primary)
+        finally:
+            replica.stop()
+
+
+@pytest.fixture
+def replicated(tmp_path: Path, servers) -> Iterator[tuple[Flask, databases.PostgresServer]]:
+    from flask_migrate import upgrade
+
+    from kennisnet.curation import categories
+
+    primary, replica = servers
+    app = make_app(
+        tmp_path,
+        SQLALCHEMY_DATABASE_URI=primary.url("kennisnet"),
+        DATABASE_READ_URL=replica.url("kennisnet"),
+    )
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        upgrade()
+        categories.seed()
+        yield app, replica
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+
+
+def test_browser_pages_read_the_replica_and_a_writer_reads_the_primary(replicated) -> None:
+    app, replica = replicated
+    author = make_user(email="schrijver@example.org")
+    seen = make_document(author, "De buurtbus rijdt op dinsdag.", title="Buurtbus").id
+    wait_for(lambda: replica_has(replica, seen))
+
+    replica.execute("SELECT pg_wal_replay_pause()")
+    unseen = make_document(author, "De moestuin zoekt vrijwilligers.", title="Moestuin").id
+    time.sleep(0.5)
+    assert not replica_has(replica, unseen)
+
+    visitor: FlaskClient = app.test_client()
+    assert visitor.get(f"/documenten/{seen}").status_code == 200
+    # Read from the replica, which has not replayed the new document yet.
+    assert visitor.get(f"/documenten/{unseen}").status_code == 404
+
+    # Logging in is a write: from then on this browser reads the primary for a while.
+    member = app.test_client()
+    AuthActions(member).login("schrijver@example.org")
+    page = member.get(f"/documenten/{unseen}")
+    assert page.status_code == 200 and "Moestuin" in page.get_data(as_text=True)
+
+    replica.execute("SELECT pg_wal_replay_resume()")
+    wait_for(lambda: replica_has(replica, unseen))
+    assert visitor.get(f"/documenten/{unseen}").status_code == 200
+    with app.app_context():
+        # The worker and the command line always use the primary.
+        assert db.session.get(Document, unseen) is not None
