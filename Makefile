@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 APT_STAMP := $(VENV)/.apt-installed
 APT_PACKAGES := chromium chromium-driver fonts-dejavu-core tesseract-ocr tesseract-ocr-nld \
-	tesseract-ocr-eng antiword catdoc poppler-utils
+	tesseract-ocr-eng antiword catdoc poppler-utils postgresql-15
 
 .PHONY: install install-test system-deps run test lint format messages clean screenshots
 
@@ -30,13 +30,14 @@ install-test: $(TEST_STAMP)
 
 # From Debian: Chromium (browser tests), a Unicode font (demo PDFs, test scans), Tesseract with
 # Dutch and English (OCR), antiword and catdoc (.doc), poppler-utils (pdftotext, the benchmark's
-# reference).
+# reference), PostgreSQL 15 (the suite's second run, the replica and backup tests).
 system-deps:
 	@if [ -x /usr/bin/chromium ] && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] \
 		&& tesseract --list-langs 2>/dev/null | grep -qx nld \
 		&& tesseract --list-langs 2>/dev/null | grep -qx eng \
 		&& command -v antiword >/dev/null && command -v catdoc >/dev/null \
-		&& command -v pdftotext >/dev/null; then \
+		&& command -v pdftotext >/dev/null \
+		&& ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 		exit 0; \
 	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) >/dev/null; \
@@ -49,11 +50,14 @@ run: install
 	@$(BIN)/kennisnet demo
 	@$(BIN)/kennisnet serve --host 127.0.0.1 --port 5000
 
+# The whole suite twice: on SQLite (each test's own file), then on PostgreSQL (a throwaway
+# server from Debian's binaries, started and stopped by the tests; see tests/databases.py).
 test: install-test system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest
+	KENNISNET_TEST_DB=postgresql $(BIN)/pytest
 
 # The README's screenshots, from the demo set in Debian's Chromium.
 screenshots: install-test system-deps
