@@ -87,6 +87,9 @@ def settings_from_env(env: Mapping[str, str]) -> dict[str, Any]:
         # means no mail is sent.
         "SMTP_URL": (env.get("KENNISNET_SMTP_URL") or "").strip(),
         "MAIL_FROM": (env.get("KENNISNET_MAIL_FROM") or "Kennisnet <kennisnet@localhost>").strip(),
+        # How many reverse proxies (nginx, a load balancer) stand in front: their
+        # X-Forwarded-For/-Proto/-Host are then believed, so rate limits count per visitor.
+        "TRUSTED_PROXIES": int(env.get("KENNISNET_TRUSTED_PROXIES") or 0),
         "SESSION_COOKIE_SECURE": _flag(env.get("KENNISNET_SECURE_COOKIES")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
