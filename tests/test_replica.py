@@ -104,3 +104,18 @@ def test_browser_pages_read_the_replica_and_a_writer_reads_the_primary(replicate
     with app.app_context():
         # The worker and the command line always use the primary.
         assert db.session.get(Document, unseen) is not None
+
+
+def test_a_replica_that_is_down_leaves_the_primary_to_serve(replicated) -> None:
+    app, replica = replicated
+    author = make_user()
+    doc = make_document(author, "Het repaircafé opent in maart.", title="Repaircafé").id
+    wait_for(lambda: replica_has(replica, doc))
+    visitor: FlaskClient = app.test_client()
+    assert visitor.get(f"/documenten/{doc}").status_code == 200
+    # The test's requests share one session; a server's end each request with theirs. Its
+    # pooled replica connection stays, now dead: the check before the next page finds that.
+    db.session.remove()
+    replica.stop()
+    assert visitor.get(f"/documenten/{doc}").status_code == 200
+    assert visitor.get("/").status_code == 200

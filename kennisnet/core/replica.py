@@ -10,10 +10,11 @@ must see it on the next page).
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
-from flask import Flask, Response, g, has_request_context, request, session
+from flask import Flask, Response, current_app, g, has_request_context, request, session
 from flask_sqlalchemy.session import Session
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql import Select
@@ -21,8 +22,12 @@ from sqlalchemy.sql.selectable import CompoundSelect
 
 REPLICA = "replica"
 STICKY_SECONDS = 30
+# After the replica failed to answer, the primary serves everything for this long.
+RETRY_SECONDS = 30
 _SESSION_KEY = "wrote_at"
 _READ_METHODS = frozenset({"GET", "HEAD"})
+
+log = logging.getLogger(__name__)
 
 
 def _may_read_from_replica(clause: Any) -> bool:
@@ -55,7 +60,21 @@ def configure(app: Flask) -> None:
     url = app.config.get("DATABASE_READ_URL")
     if not url:
         return
-    app.config.setdefault("SQLALCHEMY_BINDS", {})[REPLICA] = url
+    # pool_pre_ping: a replica that went away is noticed at checkout, before a page needs it.
+    app.config.setdefault("SQLALCHEMY_BINDS", {})[REPLICA] = {"url": url, "pool_pre_ping": True}
+    down_until = {"at": 0.0}
+
+    def _replica_answers() -> bool:
+        if time.monotonic() < down_until["at"]:
+            return False
+        engine = current_app.extensions["sqlalchemy"].engines[REPLICA]
+        try:
+            with engine.connect():
+                return True
+        except Exception:
+            log.warning("read replica unreachable; the primary serves reads", exc_info=True)
+            down_until["at"] = time.monotonic() + RETRY_SECONDS
+            return False
 
     @app.before_request
     def _choose() -> None:
@@ -65,6 +84,7 @@ def configure(app: Flask) -> None:
             and "Authorization" not in request.headers
             and not request.path.startswith("/api/")
             and time.time() - float(wrote_at or 0) > STICKY_SECONDS
+            and _replica_answers()
         )
 
     @app.after_request
