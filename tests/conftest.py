@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from kennisnet import create_app
 from kennisnet.core.config import data_paths
 from kennisnet.core.extensions import db
-from tests import databases, factories
+from tests import databases, factories, redisserver
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
@@ -53,6 +53,16 @@ def app(tmp_path: Path) -> Iterator[Flask]:
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def redis_server() -> redisserver.RedisServer:
+    """The session's real Redis server (unix socket), emptied for each test."""
+    if redisserver.redis_binary() is None:
+        pytest.skip(f"no redis-server: {redisserver.INSTALL_HINT}")
+    server = redisserver.server()
+    server.flush()
+    return server
 
 
 @pytest.fixture(autouse=True)
