@@ -20,7 +20,7 @@ from kennisnet.core import queue
 from kennisnet.core.config import ROOT, limiter_storage_uri
 from kennisnet.core.extensions import db
 from kennisnet.core.queue import WAIT_SECONDS, KennisnetHuey
-from kennisnet.documents import processing, tasks
+from kennisnet.documents import digest, digest_tasks, processing, tasks
 from kennisnet.documents.metadata import Metadata
 from kennisnet.documents.models import Document, Status
 from kennisnet.documents.uploads import ingest_document
@@ -265,3 +265,16 @@ def test_limiter_storage_follows_the_redis_url() -> None:
     assert limiter_storage_uri("") == "memory://"
     assert limiter_storage_uri("redis://cache:6379/2") == "redis://cache:6379/2"
     assert limiter_storage_uri("unix:///run/redis.sock?db=1") == "redis+unix:///run/redis.sock?db=1"
+
+
+def test_a_periodic_task_runs_on_one_worker_at_a_time(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every worker's consumer queues the periodic tasks: the digest must not go out twice."""
+    sent: list[bool] = []
+    monkeypatch.setattr(digest, "send_scheduled_digests", lambda: sent.append(True))
+    with queue.lease("periodic:send_digests"):  # another worker is sending right now
+        digest_tasks.send_digests()
+    assert sent == []
+    digest_tasks.send_digests()
+    assert sent == [True]

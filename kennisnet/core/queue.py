@@ -371,6 +371,19 @@ def run_in_app(fn: Callable[..., T], *args: Any) -> T:
         return fn(*args)
 
 
+def run_alone(key: str, fn: Callable[..., T], *args: Any) -> T | None:
+    """``run_in_app`` unless a worker somewhere runs the same ``key`` right now.
+
+    For periodic tasks: each worker's consumer queues them, so with workers on several hosts
+    they arrive once per worker at the same minute; the digest must not go out twice.
+    """
+    with lease(key) as ours:
+        if not ours:
+            log.info("%s runs on another worker already", key)
+            return None
+        return run_in_app(fn, *args)
+
+
 def commit_then_enqueue(task: Callable[..., Any], *args: Any, fault: str | None = None) -> None:
     """Commit the session, then queue ``task``: a task never sees rows that are not there yet.
 

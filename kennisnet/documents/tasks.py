@@ -70,7 +70,7 @@ def rebuild_index() -> None:
 @huey.periodic_task(crontab(hour="3", minute="17"))
 def purge_trash() -> None:
     """Nightly: documents in the trash for more than 30 days go for good."""
-    run_in_app(trash.purge_trash)
+    queue.run_alone("periodic:purge_trash", trash.purge_trash)
 
 
 def commit_then_index(ids: Iterable[int]) -> None:
@@ -91,7 +91,6 @@ def resume_unfinished() -> int:
     one of the two; one queued twice does no harm (``process_document``).
     """
     ids = list(db.session.scalars(select(Document.id).where(Document.status == Status.PROCESSING)))
-    db.session.rollback()  # no transaction held open while the queue is asked
     if not ids:
         return 0
     # Not again what is still queued: a second run would set a 'ready' document back to
