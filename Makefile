@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 APT_STAMP := $(VENV)/.apt-installed
 APT_PACKAGES := chromium chromium-driver fonts-dejavu-core tesseract-ocr tesseract-ocr-nld \
-	tesseract-ocr-eng antiword catdoc poppler-utils postgresql-15
+	tesseract-ocr-eng antiword catdoc poppler-utils postgresql-15 redis-server
 
 .PHONY: install install-test system-deps run test lint format messages clean screenshots
 
@@ -30,19 +30,20 @@ install-test: $(TEST_STAMP)
 
 # From Debian: Chromium (browser tests), a Unicode font (demo PDFs, test scans), Tesseract with
 # Dutch and English (OCR), antiword and catdoc (.doc), poppler-utils (pdftotext, the benchmark's
-# reference), PostgreSQL 15 (the suite's second run, the replica and backup tests).
+# reference), PostgreSQL 15 (the suite's second run, the replica and backup tests),
+# redis-server (the shared queue's tests start one on a unix socket).
 system-deps:
 	@if [ -x /usr/bin/chromium ] && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] \
 		&& tesseract --list-langs 2>/dev/null | grep -qx nld \
 		&& tesseract --list-langs 2>/dev/null | grep -qx eng \
 		&& command -v antiword >/dev/null && command -v catdoc >/dev/null \
-		&& command -v pdftotext >/dev/null \
+		&& command -v pdftotext >/dev/null && command -v redis-server >/dev/null \
 		&& ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 		exit 0; \
 	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) >/dev/null; \
 	else \
-		echo "Install these Debian packages for the browser and OCR tests: $(APT_PACKAGES)"; \
+		echo "Install these Debian packages for the browser, OCR and queue tests: $(APT_PACKAGES)"; \
 	fi
 
 run: install

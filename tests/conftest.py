@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from kennisnet import create_app
 from kennisnet.core.config import data_paths
 from kennisnet.core.extensions import db
-from tests import databases, factories
+from tests import databases, factories, redisserver
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
@@ -73,6 +73,16 @@ def pytest_fixture_setup(fixturedef: pytest.FixtureDef, request: pytest.FixtureR
         return (yield)
     finally:
         databases.keep(databases.created() - before)
+
+
+@pytest.fixture
+def redis_server() -> redisserver.RedisServer:
+    """The session's real Redis server (unix socket), emptied for each test."""
+    if redisserver.redis_binary() is None:
+        pytest.skip(f"no redis-server: {redisserver.INSTALL_HINT}")
+    server = redisserver.server()
+    server.flush()
+    return server
 
 
 @pytest.fixture(autouse=True)

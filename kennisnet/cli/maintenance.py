@@ -163,7 +163,11 @@ def worker_command(workers: int | None) -> None:
     resumed = tasks.resume_unfinished()
     if resumed:
         click.echo(f"{resumed} onafgemaakte documenten opnieuw in de wachtrij gezet.")
-    queue.run_worker(workers or current_app.config["TASKS_WORKERS"])
+    queue.run_worker(
+        workers or current_app.config["TASKS_WORKERS"],
+        sweep=tasks.resume_unfinished,
+        every=current_app.config["QUEUE_SWEEP_SECONDS"],
+    )
 
 
 @click.command("serve")

@@ -45,6 +45,27 @@ def load_or_create_secret(instance_dir: Path) -> str:
     return key
 
 
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+
+
+def check_redis_url(url: str) -> None:
+    if url.partition("://")[0] not in REDIS_SCHEMES:
+        raise ValueError(
+            f"KENNISNET_REDIS_URL must start with redis://, rediss:// or unix://, not {url!r}"
+        )
+
+
+def limiter_storage_uri(redis_url: str) -> str:
+    """Flask-Limiter's storage for ``KENNISNET_REDIS_URL``: shared counters, or per process."""
+    if not redis_url:
+        return "memory://"
+    check_redis_url(redis_url)
+    scheme, _, rest = redis_url.partition("://")
+    if scheme == "unix":  # the limits library spells a socket path this way
+        return f"redis+unix://{rest}"
+    return redis_url
+
+
 def settings_from_env(env: Mapping[str, str]) -> dict[str, Any]:
     data_dir = Path(env.get("KENNISNET_DATA_DIR") or ROOT).resolve()
     paths = data_paths(data_dir)
@@ -67,6 +88,15 @@ def settings_from_env(env: Mapping[str, str]) -> dict[str, Any]:
         "SEARCH_BACKEND": (env.get("KENNISNET_SEARCH_BACKEND") or "sqlite").strip().lower(),
         "TASKS_IMMEDIATE": _flag(env.get("KENNISNET_TASKS_IMMEDIATE")),
         "TASKS_WORKERS": int(env.get("KENNISNET_TASKS_WORKERS") or 2),
+        # redis://host:port/db or unix:///path/redis.sock?db=N: the queue and the rate-limit
+        # counters are then shared by every app server and worker. Empty: a SQLite queue under
+        # instance/ and counters per process (one machine).
+        "REDIS_URL": (env.get("KENNISNET_REDIS_URL") or "").strip(),
+        # A worker holds a lease on the document it processes, renewed while it works; a
+        # worker that dies loses it after this many seconds and the document is queued again.
+        "TASK_LEASE_SECONDS": float(env.get("KENNISNET_TASK_LEASE_SECONDS") or 60),
+        # How often each worker looks for documents left in 'processing' without a task.
+        "QUEUE_SWEEP_SECONDS": float(env.get("KENNISNET_QUEUE_SWEEP_SECONDS") or 60),
         "EXTRACTION_TIMEOUT": float(env.get("KENNISNET_EXTRACTION_TIMEOUT") or 120),
         "EXTRACTION_MEMORY_MB": int(env.get("KENNISNET_EXTRACTION_MEMORY_MB") or 1024),
         # Text recognition reads at most this many pages of a scan; the rest are named.

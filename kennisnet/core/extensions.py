@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 from kennisnet.core import replica
-from kennisnet.core.config import ROOT
+from kennisnet.core.config import ROOT, limiter_storage_uri
 from kennisnet.core.i18n import N_, compile_catalogues, select_locale
 
 # Named constraints keep Alembic's batch migrations on SQLite deterministic.
@@ -77,8 +77,11 @@ def init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     compile_catalogues(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
     babel.init_app(app, locale_selector=select_locale)
-    # In-memory counters are per process: enough to slow a guesser down on one server. Several
-    # processes behind a proxy would share counters through e.g. redis:// here.
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    # In memory the counters are per process: enough to slow a guesser down on one server.
+    # With KENNISNET_REDIS_URL every process and host counts in Redis; should Redis go down,
+    # each process counts in memory meanwhile instead of failing the login.
+    app.config.setdefault("RATELIMIT_STORAGE_URI", limiter_storage_uri(app.config["REDIS_URL"]))
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", "kennisnet")
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limiter.init_app(app)

@@ -4,24 +4,37 @@ A leaf: it imports no domain module. The tasks themselves live with the work the
 (``documents/tasks.py``) and import that work at the top; the work never imports its tasks.
 Every index write runs in a task, so request threads never hold the index writer. In tests and
 with KENNISNET_TASKS_IMMEDIATE the tasks run inline (Huey's immediate mode).
+
+The queue lives in SQLite under instance/ (one machine) or, with KENNISNET_REDIS_URL, in Redis
+(shared by workers on several hosts). A task taken from Redis is gone from it, so a worker that
+dies mid-task would lose it: the database stays the truth instead. A worker holds a *lease* on
+the document it processes (a Redis key with a time to live, renewed while it works; on one
+machine a file lock the kernel lets go of when the process dies), and every worker regularly
+queues again the documents still in 'processing' that are neither queued nor leased.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import logging
 import os
 import select
 import stat
+import threading
 import time
+import uuid
 import weakref
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
+import redis
 from flask import Flask
 from huey import SqliteHuey
-from huey.storage import SqliteStorage
+from huey.storage import RedisStorage, SqliteStorage
 
+from kennisnet.core.config import check_redis_url
 from kennisnet.core.extensions import db
 from kennisnet.core.faults import fault_point
 
@@ -110,7 +123,6 @@ class KennisnetHuey(SqliteHuey):
 # Created in immediate (in-memory) mode so that importing this module touches no file;
 # init_app() points it at the real storage under instance/.
 huey = KennisnetHuey("kennisnet", immediate=True, results=False)
-_state: dict[str, Flask | None] = {"app": None}
 
 T = TypeVar("T")
 
@@ -121,15 +133,233 @@ INDEX_TASK = "index_documents"
 REBUILD_TASK = "rebuild_index"
 
 
+class Leases(Protocol):
+    """Who is working on what right now, seen from every worker that shares the queue."""
+
+    def acquire(self, key: str) -> str | None:
+        """A token when the lease on ``key`` is ours now; None when someone holds it."""
+
+    def renew(self, key: str, token: str) -> bool: ...
+
+    def release(self, key: str, token: str) -> None: ...
+
+    def held(self, keys: Iterable[str]) -> set[str]: ...
+
+
+class MemoryLeases:
+    """Immediate mode: tasks run inline in this process."""
+
+    def __init__(self) -> None:
+        self._held: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def acquire(self, key: str) -> str | None:
+        with self._lock:
+            if key in self._held:
+                return None
+            token = self._held[key] = uuid.uuid4().hex
+            return token
+
+    def renew(self, key: str, token: str) -> bool:
+        return self._held.get(key) == token
+
+    def release(self, key: str, token: str) -> None:
+        with self._lock:
+            if self._held.get(key) == token:
+                del self._held[key]
+
+    def held(self, keys: Iterable[str]) -> set[str]:
+        return {k for k in keys if k in self._held}
+
+
+class FileLeases:
+    """One machine (the SQLite queue): a lease is an flock on a file, held by the process.
+
+    The kernel drops the lock when the process dies, however it dies, so no heartbeat and no
+    expiry are needed. A released lease's file is removed; the inode check in ``acquire`` makes
+    that safe against a process that opened the file just before it went.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._fds: dict[str, int] = {}
+
+    def _path(self, key: str) -> Path:
+        return self.folder / (key.replace("/", "_").replace(":", "-") + ".lock")
+
+    def acquire(self, key: str) -> str | None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self._path(key)
+        while True:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                return None
+            try:
+                same = os.fstat(fd).st_ino == os.stat(path).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                token = uuid.uuid4().hex
+                self._fds[token] = fd
+                return token
+            os.close(fd)  # removed by its last holder meanwhile: lock the new file instead
+
+    def renew(self, key: str, token: str) -> bool:
+        return token in self._fds
+
+    def release(self, key: str, token: str) -> None:
+        fd = self._fds.pop(token, None)
+        if fd is None:
+            return
+        with contextlib.suppress(FileNotFoundError):
+            self._path(key).unlink()
+        os.close(fd)
+
+    def held(self, keys: Iterable[str]) -> set[str]:
+        found = set()
+        for key in keys:
+            try:
+                fd = os.open(self._path(key), os.O_RDONLY)
+            except FileNotFoundError:
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                found.add(key)
+            finally:
+                os.close(fd)
+        return found
+
+
+# Compare-and-set in Redis: only the holder renews or releases its own lease.
+_RENEW = """if redis.call('get', KEYS[1]) == ARGV[1] then
+  return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end"""
+_RELEASE = """if redis.call('get', KEYS[1]) == ARGV[1] then
+  return redis.call('del', KEYS[1]) else return 0 end"""
+
+
+class RedisLeases:
+    """Several hosts: a lease is a Redis key with a time to live that its holder renews.
+
+    A worker killed mid-task stops renewing; its lease expires after ``ttl`` seconds.
+    """
+
+    PREFIX = "kennisnet:lease:"
+
+    def __init__(self, client: redis.Redis, ttl: float) -> None:
+        self.client = client
+        self.ttl_ms = max(1, int(ttl * 1000))
+
+    def acquire(self, key: str) -> str | None:
+        token = uuid.uuid4().hex
+        if self.client.set(self.PREFIX + key, token, nx=True, px=self.ttl_ms):
+            return token
+        return None
+
+    def renew(self, key: str, token: str) -> bool:
+        return bool(self.client.eval(_RENEW, 1, self.PREFIX + key, token, self.ttl_ms))
+
+    def release(self, key: str, token: str) -> None:
+        self.client.eval(_RELEASE, 1, self.PREFIX + key, token)
+
+    def held(self, keys: Iterable[str]) -> set[str]:
+        keys = list(keys)
+        if not keys:
+            return set()
+        values = self.client.mget([self.PREFIX + k for k in keys])
+        return {k for k, v in zip(keys, values, strict=True) if v is not None}
+
+
+_state: dict[str, Any] = {"app": None, "redis": None, "leases": MemoryLeases(), "ttl": 60.0}
+
+
+def redis_client(url: str) -> redis.Redis:
+    """A client for ``KENNISNET_REDIS_URL``; a down Redis fails fast instead of hanging."""
+    check_redis_url(url)
+    pool = redis.ConnectionPool.from_url(
+        url, socket_connect_timeout=2, socket_timeout=10, health_check_interval=30
+    )
+    return redis.Redis(connection_pool=pool)
+
+
 def init_app(app: Flask) -> None:
     _state["app"] = app
-    huey.storage_kwargs = {"filename": str(app.config["INSTANCE_DIR"] / "huey.db")}
+    url = app.config.get("REDIS_URL") or ""
+    client = redis_client(url) if url else None
+    _state["redis"] = client
+    _state["ttl"] = float(app.config.get("TASK_LEASE_SECONDS") or 60)
     immediate = bool(app.config["TASKS_IMMEDIATE"])
+    if client is not None:
+        huey.storage_class = RedisStorage
+        huey.storage_kwargs = {"connection_pool": client.connection_pool}
+    else:
+        huey.storage_class = WakeableSqliteStorage
+        huey.storage_kwargs = {"filename": str(app.config["INSTANCE_DIR"] / "huey.db")}
+    if immediate:
+        _state["leases"] = MemoryLeases()
+    elif client is not None:
+        _state["leases"] = RedisLeases(client, _state["ttl"])
+    else:
+        _state["leases"] = FileLeases(app.config["INSTANCE_DIR"] / "leases")
     if not immediate:
         app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
-    # Toggling through True recreates the storage with the kwargs above.
+    # Toggling through True recreates the storage with the class and kwargs above.
     huey.immediate = True
     huey.immediate = immediate
+
+
+def ping() -> None:
+    """Raise when the queue cannot be reached (the health check)."""
+    client = _state["redis"]
+    if client is not None:
+        client.ping()
+    else:
+        huey.pending_count()
+
+
+@contextlib.contextmanager
+def lease(key: str) -> Iterator[bool]:
+    """Hold the lease on ``key`` while the block runs; yields False when another holds it.
+
+    The lease is renewed every third of its time to live, from a thread of its own, so a long
+    extraction keeps it; it goes when the block ends, raises, or the process dies.
+    """
+    leases: Leases = _state["leases"]
+    token = leases.acquire(key)
+    if token is None:
+        yield False
+        return
+    stop = threading.Event()
+
+    def renew() -> None:
+        while not stop.wait(_state["ttl"] / 3):
+            try:
+                if not leases.renew(key, token):
+                    log.warning("lease on %s lost while working on it", key)
+                    return
+            except redis.RedisError:
+                log.warning("could not renew the lease on %s", key, exc_info=True)
+
+    heartbeat = threading.Thread(target=renew, name=f"lease {key}", daemon=True)
+    heartbeat.start()
+    try:
+        yield True
+    finally:
+        stop.set()
+        heartbeat.join()
+        try:
+            leases.release(key, token)
+        except redis.RedisError:  # it expires by itself
+            log.warning("could not release the lease on %s", key, exc_info=True)
+
+
+def leased(keys: Iterable[str]) -> set[str]:
+    """Which of ``keys`` a live worker holds a lease on now."""
+    leases: Leases = _state["leases"]
+    return leases.held(keys)
 
 
 def run_in_app(fn: Callable[..., T], *args: Any) -> T:
@@ -141,16 +371,34 @@ def run_in_app(fn: Callable[..., T], *args: Any) -> T:
         return fn(*args)
 
 
+def run_alone(key: str, fn: Callable[..., T], *args: Any) -> T | None:
+    """``run_in_app`` unless a worker somewhere runs the same ``key`` right now.
+
+    For periodic tasks: each worker's consumer queues them, so with workers on several hosts
+    they arrive once per worker at the same minute; the digest must not go out twice.
+    """
+    with lease(key) as ours:
+        if not ours:
+            log.info("%s runs on another worker already", key)
+            return None
+        return run_in_app(fn, *args)
+
+
 def commit_then_enqueue(task: Callable[..., Any], *args: Any, fault: str | None = None) -> None:
     """Commit the session, then queue ``task``: a task never sees rows that are not there yet.
 
     A crash between the two leaves committed rows without a task; ``resume_unfinished`` and
     `kennisnet check --repair` find those again. ``fault`` names the crash point in between.
+    So does a queue that cannot be reached (Redis down): the change is committed and the
+    request succeeds; the workers' sweep (or `kennisnet check --repair`) does the rest.
     """
     db.session.commit()
     if fault is not None:
         fault_point(fault)
-    task(*args)
+    try:
+        task(*args)
+    except redis.RedisError:
+        log.error("queue unreachable: %s%r not queued", getattr(task, "name", task), args)
 
 
 def queued_document_ids() -> set[int]:
@@ -181,7 +429,28 @@ def rebuild_queued() -> bool:
     return not huey.immediate and any(t.name == REBUILD_TASK for t in huey.pending())
 
 
-def run_worker(workers: int) -> None:
-    """Run the Huey consumer in this process (blocks; Ctrl-C or SIGTERM stops it)."""
+def run_worker(workers: int, sweep: Callable[[], int] | None = None, every: float = 60.0) -> None:
+    """Run the Huey consumer in this process (blocks; Ctrl-C or SIGTERM stops it).
+
+    ``sweep`` (queue again what no worker has) runs every ``every`` seconds in a thread of its
+    own, inside the app: so a task lost with a dead worker on another host is found again.
+    """
     consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
-    consumer.run()
+    stop = threading.Event()
+    if sweep is not None:
+
+        def sweeping() -> None:
+            while not stop.wait(every):
+                try:
+                    resumed = run_in_app(sweep)
+                except Exception:  # a down database or Redis: look again next time
+                    log.warning("queue sweep failed", exc_info=True)
+                else:
+                    if resumed:
+                        log.warning("queued %d unfinished documents again", resumed)
+
+        threading.Thread(target=sweeping, name="queue sweep", daemon=True).start()
+    try:
+        consumer.run()
+    finally:
+        stop.set()

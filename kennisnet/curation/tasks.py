@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from huey import crontab
 
-from kennisnet.core.queue import huey, run_in_app
+from kennisnet.core.queue import huey, run_alone
 from kennisnet.curation import insights
 
 
 @huey.periodic_task(crontab(hour="3", minute="41"))
 def purge_search_log() -> None:
     """Daily: search log rows older than 90 days go (docs/security.md promises so)."""
-    run_in_app(insights.purge_search_log)
+    run_alone("periodic:purge_search_log", insights.purge_search_log)

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from huey import crontab
 
-from kennisnet.core.queue import huey, run_in_app
+from kennisnet.core.queue import huey, run_alone
 from kennisnet.documents import digest
 
 
 @huey.periodic_task(crontab(hour="7", minute="0"))
 def send_digests() -> None:
     """Every morning: the daily digests, and the weekly ones that are due."""
-    run_in_app(digest.send_scheduled_digests)
+    run_alone("periodic:send_digests", digest.send_scheduled_digests)

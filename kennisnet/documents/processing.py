@@ -16,6 +16,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from kennisnet.core.extensions import db
 from kennisnet.core.faults import fault_point
@@ -125,6 +126,15 @@ def process_document(document_id: int) -> Status | None:
     path = file_store().path(current.stored_path)
     reading = read_file(path, current.kind, ReadingSettings.from_app(), progress)
     return _finish([(document, reading)])[document.id]
+
+
+def process_pending(document_id: int) -> Status | None:
+    """``process_document`` for a document still waiting for it ('processing'); None, and
+    nothing done, for one that is finished, gone or without a file."""
+    status = db.session.scalar(select(Document.status).where(Document.id == document_id))
+    if status != Status.PROCESSING:
+        return None
+    return process_document(document_id)
 
 
 def process_documents(ids: Iterable[int]) -> dict[int, Status]:

@@ -21,9 +21,25 @@ from kennisnet.documents.models import Document, Status
 log = logging.getLogger(__name__)
 
 
+def lease_key(document_id: int) -> str:
+    return f"document:{document_id}"
+
+
 @huey.task(retries=3, retry_delay=5)
 def process_document(document_id: int) -> None:
-    run_in_app(processing.process_document, document_id)
+    """Process a document once, whichever worker on whichever host takes which copy.
+
+    The lease keeps two workers off one document at a time; under it, a document no longer in
+    'processing' was finished already (by a copy that ``resume_unfinished`` queued again while
+    this one waited) and is left alone. A worker that dies lets go of the lease and a sweep
+    queues the document again, so a lost task costs time, never a document.
+    """
+    with queue.lease(lease_key(document_id)) as ours:
+        if not ours:
+            log.info("document %s is being processed by another worker", document_id)
+            return
+        if run_in_app(processing.process_pending, document_id) is None:
+            return
     # Previews after the document is searchable: they never delay finding it.
     make_previews(document_id)
 
@@ -54,7 +70,7 @@ def rebuild_index() -> None:
 @huey.periodic_task(crontab(hour="3", minute="17"))
 def purge_trash() -> None:
     """Nightly: documents in the trash for more than 30 days go for good."""
-    run_in_app(trash.purge_trash)
+    queue.run_alone("periodic:purge_trash", trash.purge_trash)
 
 
 def commit_then_index(ids: Iterable[int]) -> None:
@@ -67,12 +83,22 @@ def commit_then_index(ids: Iterable[int]) -> None:
 
 
 def resume_unfinished() -> int:
-    """Re-enqueue documents left in 'processing' by a crash between commit and enqueue."""
+    """Queue again the documents in 'processing' that no worker has: their task was never
+    queued (a crash between commit and enqueue, Redis down) or died with its worker.
+
+    Runs at every worker start and every ``QUEUE_SWEEP_SECONDS`` in each worker. Read in this
+    order (database, queue, leases), a task moving from the queue to a worker is always seen in
+    one of the two; one queued twice does no harm (``process_document``).
+    """
     ids = list(db.session.scalars(select(Document.id).where(Document.status == Status.PROCESSING)))
+    if not ids:
+        return 0
     # Not again what is still queued: a second run would set a 'ready' document back to
     # 'processing' for a moment (seen when `kennisnet serve` starts its worker under uploads).
     queued = queue.queued_document_ids()
     ids = [i for i in ids if i not in queued]
+    busy = queue.leased([lease_key(i) for i in ids])
+    ids = [i for i in ids if lease_key(i) not in busy]
     for document_id in ids:
         process_document(document_id)
     return len(ids)

@@ -15,8 +15,8 @@ from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 
+from kennisnet.core import queue
 from kennisnet.core.extensions import db, limiter
-from kennisnet.core.queue import huey
 from kennisnet.search import SearchQuery, backend
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ def _index() -> None:
 
 
 def _queue() -> None:
-    huey.pending_count()
+    queue.ping()
 
 
 def _storage() -> None:

@@ -9,9 +9,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from kennisnet.core import queue
 from kennisnet.core.extensions import db
 from kennisnet.views import health
-from tests import databases
+from tests import databases, redisserver
 
 PARTS = {"database", "index", "queue", "storage"}
 
@@ -57,3 +58,27 @@ def test_a_damaged_database_is_a_database_error(app: Flask, client: FlaskClient)
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["database"] == "error"
+
+
+def test_the_queue_in_redis_is_pinged(app: Flask, client: FlaskClient) -> None:
+    if redisserver.redis_binary() is None:
+        pytest.skip(f"no redis-server: {redisserver.INSTALL_HINT}")
+    server = redisserver.RedisServer(name="kn-redis-health").start()
+    app.config.update(REDIS_URL=server.url())
+    queue.init_app(app)
+    try:
+        response = client.get("/healthz")
+        assert response.status_code == 200
+        assert response.get_json() == {"status": "ok", **dict.fromkeys(PARTS, "ok")}
+        server.stop()
+        response = client.get("/healthz")
+        assert response.status_code == 503
+        assert response.get_json() == {
+            "status": "error",
+            **dict.fromkeys(PARTS - {"queue"}, "ok"),
+            "queue": "error",
+        }
+    finally:
+        server.stop()
+        app.config.update(REDIS_URL="")
+        queue.init_app(app)
