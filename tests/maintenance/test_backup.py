@@ -20,8 +20,8 @@ from kennisnet.core.storage import Store, file_store
 from kennisnet.documents.models import Document, DocumentFile
 from kennisnet.maintenance.backup import sqlite_path
 from kennisnet.search import SearchQuery, Viewer, backend
-from tests.conftest import make_app
 from tests import s3server
+from tests.conftest import make_app
 from tests.factories import make_document, make_user
 from tests.s3server import BOTH_STORES
 
