@@ -146,3 +146,13 @@ def test_a_store_that_is_down_gives_a_dutch_message_and_stores_nothing(
             assert db.session.scalar(db.select(db.func.count(Document.id))) == 1
             db.session.remove()
             db.engine.dispose()
+
+
+@BOTH_STORES
+def test_the_isolated_reader_gets_a_local_copy(app: Flask, corpus: Path) -> None:
+    """Extraction in its resource-limited child process reads a path: a copy for a bucket."""
+    app.config["EXTRACTION_ISOLATED"] = True
+    content = (corpus / PDF).read_bytes()
+    doc = make_document(make_user(), content=content, filename="burenhulp.pdf")
+    db.session.refresh(doc)
+    assert doc.status == Status.READY and "burenhulp" in (doc.file.extracted_text or "").lower()
