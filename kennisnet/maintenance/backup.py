@@ -2,7 +2,8 @@
 
 The database is copied with SQLite's online backup API, so the copy is a committed state even
 while the server and worker write. Files are content-addressed and never change, so the
-archive takes exactly the files that copy refers to; files uploaded after the copy are not
+archive takes exactly the files that copy refers to, streamed from the file store (the folders
+or the S3 bucket, whichever the installation uses); files uploaded after the copy are not
 needed, and a file deleted in between is listed in the manifest (``check`` flags it after a
 restore). Other databases are not copied here: use their own tool (pg_dump for PostgreSQL).
 """
