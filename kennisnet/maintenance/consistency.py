@@ -153,6 +153,9 @@ def check(older_than: float = DEFAULT_OLDER_THAN) -> Report:
         .join(Document, Document.id == DocumentFile.document_id)
         .order_by(DocumentFile.document_id, DocumentFile.id)
     ).all()
+    # Listed after the rows are read: a row's file was stored before the row was committed, so
+    # it is listed. One listing, not a lookup a row: a bucket lists a thousand keys a request.
+    listed = {f.relative_path: f.modified for f in store.listing()}
     current_file: dict[int, int] = {}
     for file_id, document_id, *_ in rows:
         current_file[document_id] = file_id  # ordered by id: the last one is current
@@ -161,7 +164,7 @@ def check(older_than: float = DEFAULT_OLDER_THAN) -> Report:
     for file_id, document_id, stored_path, error, status, _updated in rows:
         referenced.add(stored_path)
         is_current = current_file[document_id] == file_id
-        if store.exists(stored_path):
+        if stored_path in listed:
             if is_current and status == Status.FAILED and error == MISSING_FILE:
                 report.recovered.append(document_id)
             continue
@@ -173,9 +176,7 @@ def check(older_than: float = DEFAULT_OLDER_THAN) -> Report:
             missing_docs.add(document_id)
 
     report.orphan_files = sorted(
-        f.relative_path
-        for f in store.listing()
-        if f.relative_path not in referenced and f.modified <= cutoff
+        path for path, modified in listed.items() if path not in referenced and modified <= cutoff
     )
     shown = preview_paths()
     report.orphan_previews = sorted(
