@@ -140,6 +140,23 @@ def test_a_store_that_is_down_gives_a_dutch_message_and_stores_nothing(
             page = upload(client, b"Plan voor de buurttuin.", "buurttuin.txt")
             assert page.status_code == 400
             assert "De opslag voor bestanden is nu niet bereikbaar" in page.get_data(as_text=True)
+            html = client.get("/uploaden").get_data(as_text=True)
+            zone = client.post(  # the drop zone's request
+                "/uploaden",
+                data={
+                    "csrf_token": csrf_token(html),
+                    "files": [(io.BytesIO(b"Plan voor de buurttuin."), "buurttuin.txt")],
+                    "type": "overig",
+                    "visibility": "public",
+                },
+                headers={"Accept": "application/json"},
+                content_type="multipart/form-data",
+            )
+            assert zone.status_code == 503
+            assert zone.get_json()["error"]["code"] == "storage_unavailable"
+            check = app.test_cli_runner().invoke(args=["check"])
+            assert check.exit_code == 1 and "niet bereikbaar" in check.output
+            assert "Traceback" not in check.output
             download = client.get(f"/documenten/{kept.id}/bestand")
             assert download.status_code == 503
             assert "niet bereikbaar" in download.get_data(as_text=True)
