@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_migrate import upgrade
 
 from kennisnet.core.extensions import db
 from kennisnet.core.storage import file_store, preview_store
+from kennisnet.curation import categories
 from kennisnet.documents.models import Document, Status
-from tests import s3server
+from tests import databases, s3server
 from tests.conftest import AuthActions, csrf_token, fetch, make_app
 from tests.factories import make_document, make_user
 from tests.s3server import BOTH_STORES
@@ -105,11 +107,6 @@ def test_a_file_gone_from_the_store_is_a_404(app: Flask, client: FlaskClient) ->
 def test_a_store_that_is_down_gives_a_dutch_message_and_stores_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from flask_migrate import upgrade
-
-    from kennisnet.curation import categories
-    from tests import databases
-
     with s3server.extra_server() as down:
         for key, value in down.env.items():
             monkeypatch.setenv(key, value)
