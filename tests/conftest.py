@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from kennisnet import create_app
 from kennisnet.core.config import data_paths
 from kennisnet.core.extensions import db
-from tests import databases, factories, redisserver
+from tests import databases, factories, redisserver, s3server
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
@@ -47,13 +47,27 @@ def make_app(data_dir: Path, **overrides: object) -> Flask:
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
+def storage_url(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The local folders (""), or a fresh bucket on the session's S3 server for a test
+    parametrized with ``s3server.BOTH_STORES`` (or ``indirect`` "s3")."""
+    if getattr(request, "param", "local") != "s3":
+        return ""
+    server = s3server.server()
+    for key, value in server.env.items():
+        monkeypatch.setenv(key, value)
+    return server.new_bucket()
+
+
+@pytest.fixture
+def app(tmp_path: Path, storage_url: str) -> Iterator[Flask]:
     from flask_migrate import upgrade
 
     from kennisnet.curation import categories
 
     app = make_app(
-        tmp_path, SQLALCHEMY_DATABASE_URI=databases.database_url(tmp_path, migrated=True)
+        tmp_path,
+        SQLALCHEMY_DATABASE_URI=databases.database_url(tmp_path, migrated=True),
+        STORAGE_URL=storage_url,
     )
     with app.app_context():
         upgrade()

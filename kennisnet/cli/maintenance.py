@@ -68,11 +68,14 @@ def check_command(repair: bool, older_than: float | None, as_json: bool) -> None
     """
 
     age = consistency.DEFAULT_OLDER_THAN if older_than is None else older_than
-    found = consistency.check(older_than=age)
-    repairs = after = None
-    if repair and not found.clean:
-        repairs = consistency.repair(found)
-        after = consistency.check(older_than=age)
+    try:
+        found = consistency.check(older_than=age)
+        repairs = after = None
+        if repair and not found.clean:
+            repairs = consistency.repair(found)
+            after = consistency.check(older_than=age)
+    except DomainError as exc:  # the object store does not answer: say so, change nothing
+        fail(exc.message)
     final = after or found
     if as_json:
         body: dict[str, object] = {"found": found.as_dict(), "clean": final.clean}

@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import String, cast, or_, select
 
 from kennisnet.core.extensions import db
-from kennisnet.core.storage import FileStore, file_store, preview_store
+from kennisnet.core.storage import Store, file_store, preview_store
 from kennisnet.documents.models import Document, DocumentFile
 from kennisnet.extraction import ExtractionFailed, Rendered, render, render_isolated
 
@@ -33,11 +33,11 @@ def make_previews(document_id: int) -> bool:
     if document is None or document.file is None:
         return False
     current = document.file
-    path = file_store().path(current.stored_path)
-    if not path.is_file():
-        return False
     try:
-        rendered = _render(path, current.kind)
+        with file_store().local_path(current.stored_path) as path:
+            rendered = _render(path, current.kind)
+    except FileNotFoundError:
+        return False
     except ExtractionFailed as exc:
         log.info("no previews for document %s: %s", document_id, exc.code)
         return current.thumbnail_path is not None
@@ -69,7 +69,7 @@ def _render(path: Path, kind: str) -> Rendered:
     )
 
 
-def _put(store: FileStore, data: bytes) -> str:
+def _put(store: Store, data: bytes) -> str:
     return store.put(io.BytesIO(data)).relative_path
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from sqlalchemy import select
 from kennisnet.core.extensions import db
 from kennisnet.core.faults import fault_point
 from kennisnet.core.i18n import N_
-from kennisnet.core.storage import file_store
+from kennisnet.core.storage import Store, file_store
 from kennisnet.documents.indexing import load_for_index, to_indexed
 from kennisnet.documents.metadata import MAX_AUTHOR, MAX_TITLE
 from kennisnet.documents.models import Document, Status
@@ -108,6 +109,27 @@ def read_file(
         return Reading(error=str(exc.message))
 
 
+def read_stored(
+    store: Store,
+    relative_path: str,
+    kind: str,
+    settings: ReadingSettings,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Reading:
+    """``read_file`` on a stored file, through a local copy when the store is remote.
+
+    A file the store does not have is read as missing; a store that does not answer raises
+    ``StorageUnavailable``, so the task is retried and the document stays 'processing'
+    (never marked failed for a passing outage).
+    """
+    with ExitStack() as stack:
+        try:
+            path = stack.enter_context(store.local_path(relative_path))
+        except FileNotFoundError:
+            return Reading(error=MISSING_FILE)
+        return read_file(path, kind, settings, on_progress)
+
+
 def process_document(document_id: int) -> Status | None:
     """Extract the text of a document's current file, index it, and mark it ready or failed.
 
@@ -123,8 +145,8 @@ def process_document(document_id: int) -> Status | None:
         current.progress_done, current.progress_total = done, total
         db.session.commit()
 
-    path = file_store().path(current.stored_path)
-    reading = read_file(path, current.kind, ReadingSettings.from_app(), progress)
+    settings = ReadingSettings.from_app()
+    reading = read_stored(file_store(), current.stored_path, current.kind, settings, progress)
     return _finish([(document, reading)])[document.id]
 
 
@@ -143,9 +165,9 @@ def process_documents(ids: Iterable[int]) -> dict[int, Status]:
     documents = [d for d in load_for_index(ids) if d.file is not None]
     settings = ReadingSettings.from_app()
     store = file_store()
-    jobs = [(store.path(d.file.stored_path), d.file.kind) for d in documents if d.file]
+    jobs = [(d.file.stored_path, d.file.kind) for d in documents if d.file]
     with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
-        readings = list(pool.map(lambda job: read_file(job[0], job[1], settings), jobs))
+        readings = list(pool.map(lambda job: read_stored(store, job[0], job[1], settings), jobs))
     return _finish(list(zip(documents, readings, strict=True)))
 
 

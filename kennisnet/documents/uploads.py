@@ -7,6 +7,7 @@ points to it; the row is committed before the task is queued (a lost task is fou
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from typing import IO, cast
 
@@ -21,7 +22,7 @@ from kennisnet.core import audit, queue
 from kennisnet.core.errors import Conflict, DomainError
 from kennisnet.core.extensions import db
 from kennisnet.core.faults import fault_point
-from kennisnet.core.storage import FileStore, StoredFile, TooLarge, file_store
+from kennisnet.core.storage import StorageUnavailable, Store, StoredFile, TooLarge, file_store
 from kennisnet.documents import tasks
 from kennisnet.documents.fields import set_values
 from kennisnet.documents.metadata import (
@@ -33,6 +34,8 @@ from kennisnet.documents.metadata import (
 from kennisnet.documents.models import Document, DocumentFile, Status
 from kennisnet.documents.moderation import moderation_enabled
 from kennisnet.extraction import MEDIA_TYPES, detect_kind_path
+
+log = logging.getLogger(__name__)
 
 
 class RefusedUpload(DomainError):
@@ -183,7 +186,8 @@ def _store_upload(
     try:
         if stored.size == 0:
             raise RefusedUpload(_l("Het bestand is leeg."), code="empty")
-        kind = detect_kind_path(store.path(stored.relative_path), name)
+        with store.local_path(stored.relative_path) as path:
+            kind = detect_kind_path(path, name)
         if kind is None:
             raise RefusedUpload(
                 _l(
@@ -230,7 +234,11 @@ def _commit_new_file(
     return document
 
 
-def _forget_unreferenced(store: FileStore, sha256: str, relative_path: str) -> None:
+def _forget_unreferenced(store: Store, sha256: str, relative_path: str) -> None:
     still_used = db.session.scalar(select(DocumentFile.id).where(DocumentFile.sha256 == sha256))
     if still_used is None:
-        store.remove(relative_path)
+        try:
+            store.remove(relative_path)
+        except StorageUnavailable:
+            # The first error is the one to report; `kennisnet check` removes the file later.
+            log.warning("could not remove unused %s: the store does not answer", relative_path)

@@ -3,7 +3,8 @@
 The database copy is a committed state even while the server and worker write (SQLite's online
 backup API, or pg_dump of an exported PostgreSQL snapshot: see ``dbcopy``). Files are
 content-addressed and never change, so the archive takes exactly the files that copy refers
-to; files uploaded after the copy are not needed, and a file deleted in between is listed in
+to, streamed from the file store (the folders or the S3 bucket, whichever the installation
+uses); files uploaded after the copy are not needed, and a file deleted in between is listed in
 the manifest (``check`` flags it after a restore).
 """
 
@@ -28,6 +29,7 @@ from typing import Any
 from flask import current_app
 
 from kennisnet.core.errors import DomainError
+from kennisnet.core.storage import Store, file_store, preview_store, remote
 from kennisnet.maintenance import dbcopy
 from kennisnet.maintenance.dbcopy import sqlite_path
 from kennisnet.search import SearchBackend, backend
@@ -99,7 +101,6 @@ def create_backup(
     ``on_progress(done, total)`` hears how many of the files (uploads and previews) are in.
     """
     database_url = _database_url()
-    upload_dir = Path(current_app.config["UPLOAD_DIR"])
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="kennisnet-backup-") as work:
@@ -117,23 +118,22 @@ def create_backup(
                 tar.add(snapshot, member)
                 uploads, shown = list(dict.fromkeys(paths)), list(dict.fromkeys(previews))
                 count = len(uploads) + len(shown)
+                store = file_store()
                 for done, relative in enumerate(uploads, 1):
                     if on_progress is not None:
                         on_progress(done, count)
-                    path = upload_dir / relative
                     try:
-                        tar.add(path, f"uploads/{relative}")
+                        total += _add_stored(tar, f"uploads/{relative}", store, relative)
                     except FileNotFoundError:
                         missing.append(relative)
                         continue
                     files += 1
-                    total += path.stat().st_size
                 # Previews come along, so a restored page shows them; a missing one is left
                 # out (the page then shows none).
-                preview_dir = Path(current_app.config["PREVIEW_DIR"])
+                previews_store = preview_store()
                 for done, relative in enumerate(shown, len(uploads) + 1):
                     with contextlib.suppress(FileNotFoundError):
-                        tar.add(preview_dir / relative, f"previews/{relative}")
+                        _add_stored(tar, f"previews/{relative}", previews_store, relative)
                     if on_progress is not None:
                         on_progress(done, count)
                 index_version = None
@@ -162,6 +162,18 @@ def create_backup(
     return BackupResult(target, documents, files, total, index_version is not None, missing)
 
 
+def _add_stored(tar: tarfile.TarFile, name: str, store: Store, relative: str) -> int:
+    """One stored file into the archive, streamed from its store; returns its size."""
+    opened = store.open(relative)
+    with opened.file:
+        info = tarfile.TarInfo(name)
+        info.size = opened.size
+        info.mtime = int(opened.modified)
+        info.mode = 0o640
+        tar.addfile(info, opened.file)
+    return opened.size
+
+
 def _add_index(tar: tarfile.TarFile, search: SearchBackend) -> str | None:
     """The live index generation, as the backend snapshots it under its write lock."""
     with tempfile.TemporaryDirectory(prefix="kennisnet-index-") as work:
@@ -174,10 +186,12 @@ def _add_index(tar: tarfile.TarFile, search: SearchBackend) -> str | None:
         return version
 
 
-def _is_empty(upload_dir: Path, index_dir: Path, database_url: str) -> bool:
+def _is_empty(upload_dir: Path | None, index_dir: Path, database_url: str) -> bool:
     if not dbcopy.is_empty(database_url):
         return False
     for root in (upload_dir, index_dir):
+        if root is None:
+            continue
         if root.is_dir() and any(p.is_file() and p.name != ".gitkeep" for p in root.rglob("*")):
             return False
     return True
@@ -194,7 +208,9 @@ def restore_backup(
     the archive reach the file system) and every file against its SHA-256 name.
     """
     database_url = _database_url()
-    upload_dir = Path(current_app.config["UPLOAD_DIR"])
+    # A bucket may hold the files already (the database host was lost, the bucket was not):
+    # content-addressed objects with the backup's names have the backup's bytes.
+    upload_dir = None if remote() else Path(current_app.config["UPLOAD_DIR"])
     index_dir = Path(current_app.config["INDEX_DIR"])
     if not _is_empty(upload_dir, index_dir, database_url):
         raise BackupError(
@@ -221,19 +237,12 @@ def restore_backup(
                 _restore_database(tar, member, database_url)
                 database_written = True
             elif match := _UPLOAD.match(member.name):
-                target = upload_dir / match.group(1)
-                digest = _extract_to(tar, member, target)
-                if digest != match.group(2):
-                    target.unlink(missing_ok=True)
-                    raise BackupError(f"Bestand beschadigd in de backup: {member.name}")
+                _restore_stored(tar, member, file_store(), match.group(2))
                 files += 1
                 if on_progress is not None:
                     on_progress(files, max(files, int(manifest.get("files", 0))))
             elif match := _PREVIEW.match(member.name):
-                target = Path(current_app.config["PREVIEW_DIR"]) / match.group(1)
-                if _extract_to(tar, member, target) != match.group(2):
-                    target.unlink(missing_ok=True)
-                    raise BackupError(f"Bestand beschadigd in de backup: {member.name}")
+                _restore_stored(tar, member, preview_store(), match.group(2))
             elif _INDEX.match(member.name):
                 _extract_to(tar, member, index_dir / member.name.removeprefix("index/"))
                 index_written = True
@@ -275,6 +284,19 @@ def _member_bytes(tar: tarfile.TarFile, name: str) -> bytes:
     if handle is None:
         raise KeyError(name)
     return handle.read()
+
+
+def _restore_stored(
+    tar: tarfile.TarFile, member: tarfile.TarInfo, store: Store, sha256: str
+) -> None:
+    """Put one archived file back into its store, refusing bytes that do not match the name."""
+    source = tar.extractfile(member)
+    if source is None:
+        raise BackupError(f"Onleesbaar onderdeel in de backup: {member.name}")
+    stored = store.put(source)
+    if stored.sha256 != sha256:
+        store.remove(stored.relative_path)
+        raise BackupError(f"Bestand beschadigd in de backup: {member.name}")
 
 
 def _extract_to(tar: tarfile.TarFile, member: tarfile.TarInfo, target: Path) -> str:

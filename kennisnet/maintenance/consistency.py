@@ -13,12 +13,9 @@ exactly like crash leftovers until they are old enough.
 from __future__ import annotations
 
 import logging
-import os
-import re
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -36,7 +33,11 @@ from kennisnet.search import backend
 log = logging.getLogger(__name__)
 
 DEFAULT_OLDER_THAN = 600  # seconds; longer than an extraction with its retries
-_STORED = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}$")
+
+
+def _leftover(name: str) -> str:
+    # A bucket's unfinished multipart upload is named by its key; a folder's by its tmp file.
+    return f"uploads/{name}" if "?uploadId=" in name else f"uploads/.tmp/{name}"
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,8 @@ class MissingFile:
 class Report:
     missing_files: list[MissingFile] = field(default_factory=list)
     orphan_files: list[str] = field(default_factory=list)  # relative to uploads/
-    tmp_leftovers: list[str] = field(default_factory=list)  # names in uploads/.tmp
+    # names in uploads/.tmp, or unfinished multipart uploads (key?uploadId=...) in a bucket
+    tmp_leftovers: list[str] = field(default_factory=list)
     orphan_previews: list[str] = field(default_factory=list)  # relative to previews/
     stale_index: list[int] = field(default_factory=list)  # indexed, no row
     hidden_indexed: list[int] = field(default_factory=list)  # indexed, must not be (trash...)
@@ -94,7 +96,7 @@ class Report:
             which = "huidige" if m.current else "oudere versie,"
             out.append(f"bestand ontbreekt: document {m.document_id} ({which} {m.stored_path})")
         out += [f"bestand zonder document: uploads/{p}" for p in self.orphan_files]
-        out += [f"restant van onderbroken upload: uploads/.tmp/{p}" for p in self.tmp_leftovers]
+        out += [f"restant van onderbroken upload: {_leftover(p)}" for p in self.tmp_leftovers]
         out += [f"voorbeeldafbeelding zonder document: previews/{p}" for p in self.orphan_previews]
         out += [f"verouderd in de index (geen document): {i}" for i in self.stale_index]
         out += [
@@ -127,29 +129,9 @@ class Repairs:
         out += [f"opnieuw geïndexeerd: document {i}" for i in self.reindexed]
         out += [f"opnieuw verwerkt: document {i}" for i in self.reprocessed]
         out += [f"verwijderd: uploads/{p}" for p in self.files_removed]
-        out += [f"verwijderd: uploads/.tmp/{p}" for p in self.tmp_removed]
+        out += [f"verwijderd: {_leftover(p)}" for p in self.tmp_removed]
         out += [f"verwijderd: previews/{p}" for p in self.previews_removed]
         return out
-
-
-def _old_enough(path: Path, cutoff: float) -> bool:
-    try:
-        return path.stat().st_mtime <= cutoff
-    except FileNotFoundError:
-        return False
-
-
-def _stored_files(root: Path) -> list[str]:
-    if not root.is_dir():
-        return []
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        for name in filenames:
-            relative = Path(dirpath, name).relative_to(root).as_posix()
-            if _STORED.match(relative):  # .gitkeep and anything not ours is left alone
-                found.append(relative)
-    return sorted(found)
 
 
 def check(older_than: float = DEFAULT_OLDER_THAN) -> Report:
@@ -171,6 +153,9 @@ def check(older_than: float = DEFAULT_OLDER_THAN) -> Report:
         .join(Document, Document.id == DocumentFile.document_id)
         .order_by(DocumentFile.document_id, DocumentFile.id)
     ).all()
+    # Listed after the rows are read: a row's file was stored before the row was committed, so
+    # it is listed. One listing, not a lookup a row: a bucket lists a thousand keys a request.
+    listed = {f.relative_path: f.modified for f in store.listing()}
     current_file: dict[int, int] = {}
     for file_id, document_id, *_ in rows:
         current_file[document_id] = file_id  # ordered by id: the last one is current
@@ -179,7 +164,7 @@ def check(older_than: float = DEFAULT_OLDER_THAN) -> Report:
     for file_id, document_id, stored_path, error, status, _updated in rows:
         referenced.add(stored_path)
         is_current = current_file[document_id] == file_id
-        if store.exists(stored_path):
+        if stored_path in listed:
             if is_current and status == Status.FAILED and error == MISSING_FILE:
                 report.recovered.append(document_id)
             continue
@@ -190,22 +175,18 @@ def check(older_than: float = DEFAULT_OLDER_THAN) -> Report:
         if is_current:
             missing_docs.add(document_id)
 
-    report.orphan_files = [
-        p
-        for p in _stored_files(store.root)
-        if p not in referenced and _old_enough(store.root / p, cutoff)
-    ]
-    previews = preview_store()
+    report.orphan_files = sorted(
+        path for path, modified in listed.items() if path not in referenced and modified <= cutoff
+    )
     shown = preview_paths()
-    report.orphan_previews = [
-        p
-        for p in _stored_files(previews.root)
-        if p not in shown and _old_enough(previews.root / p, cutoff)
-    ]
-    if store.tmp_dir.is_dir():
-        report.tmp_leftovers = sorted(
-            p.name for p in store.tmp_dir.iterdir() if p.is_file() and _old_enough(p, cutoff)
-        )
+    report.orphan_previews = sorted(
+        f.relative_path
+        for f in preview_store().listing()
+        if f.relative_path not in shown and f.modified <= cutoff
+    )
+    report.tmp_leftovers = sorted(
+        f.relative_path for f in store.leftovers() if f.modified <= cutoff
+    )
 
     statuses: dict[int, Status] = {}
     should_index: set[int] = set()
@@ -288,7 +269,7 @@ def repair(report: Report) -> Repairs:
             preview_store().remove(relative)
             done.previews_removed.append(relative)
     for name in report.tmp_leftovers:
-        (store.tmp_dir / name).unlink(missing_ok=True)
+        store.remove_leftover(name)
         done.tmp_removed.append(name)
     for line in done.lines():
         log.info("repair: %s", line)

@@ -12,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -42,6 +41,7 @@ from kennisnet.documents.uploads import DuplicateUpload, add_version, ingest_doc
 from kennisnet.extraction import RENDER_MEDIA_TYPE
 from kennisnet.views.auth import safe_next
 from kennisnet.views.errors import wants_json
+from kennisnet.views.files import send_stored
 from kennisnet.views.forms import DocumentForm, UploadForm
 
 bp = Blueprint("documents", __name__)
@@ -184,18 +184,13 @@ def send_document_file(doc: Document, version: DocumentFile | None = None) -> Re
     current = version or doc.file
     if current is None:
         abort(404)
-    path = file_store().path(current.stored_path)
-    if not path.is_file():
-        abort(404)
-    response = send_file(
-        path,
+    return send_stored(
+        file_store(),
+        current.stored_path,
+        etag=current.sha256,
         mimetype=current.media_type,
-        as_attachment=True,
         download_name=current.original_name,
-        max_age=0,
     )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @bp.get("/documenten/<int:document_id>/bestand")
@@ -206,12 +201,9 @@ def download(document_id: int) -> ResponseReturnValue:
 def _send_image(relative: str | None) -> ResponseReturnValue:
     if not relative:
         abort(404)
-    path = preview_store().path(relative)
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=RENDER_MEDIA_TYPE, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    # Preview images are content-addressed too: the name is the digest.
+    etag = relative.rsplit("/", 1)[-1]
+    return send_stored(preview_store(), relative, etag=etag, mimetype=RENDER_MEDIA_TYPE)
 
 
 @bp.get("/documenten/<int:document_id>/voorbeeld")

@@ -7,16 +7,15 @@ error texts, which would tell an outsider more than a monitor needs. The details
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
-from pathlib import Path
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 
 from kennisnet.core import queue
 from kennisnet.core.extensions import db, limiter
+from kennisnet.core.storage import file_store
 from kennisnet.search import SearchQuery, backend
 
 log = logging.getLogger(__name__)
@@ -38,9 +37,8 @@ def _queue() -> None:
 
 
 def _storage() -> None:
-    folder = Path(current_app.config["UPLOAD_DIR"])
-    if not folder.is_dir() or not os.access(folder, os.R_OK | os.W_OK | os.X_OK):
-        raise OSError(f"upload folder not readable and writable: {folder}")
+    # The upload folder is there and writable, or the bucket answers (HEAD bucket).
+    file_store().check()
 
 
 CHECKS: dict[str, Callable[[], None]] = {

@@ -25,6 +25,7 @@ from kennisnet.search import SearchQuery, Viewer, backend
 from tests.conftest import fetch
 from tests.extraction import samples
 from tests.factories import make_document, make_user
+from tests.s3server import BOTH_STORES
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 LINES = (
@@ -84,6 +85,7 @@ def member(app: Flask):
     return make_user(email="lezer@example.org")
 
 
+@BOTH_STORES
 def test_a_scan_is_read_with_ocr_and_found_by_its_printed_words(app: Flask, member) -> None:
     doc = make_document(member, content=scanned_pdf(scan_page()), filename="scan.pdf")
     db.session.refresh(doc)
@@ -126,6 +128,7 @@ def test_pages_beyond_the_ocr_limit_are_named(tmp_path: Path) -> None:
         db.engine.dispose()
 
 
+@BOTH_STORES
 def test_a_text_pdf_gets_a_thumbnail_and_a_page_viewer(
     app: Flask, client: FlaskClient, member
 ) -> None:
@@ -152,6 +155,7 @@ def test_a_text_file_has_no_previews(app: Flask, client: FlaskClient, member) ->
     assert fetch(client, f"/documenten/{doc.id}/voorbeeld").status_code == 404
 
 
+@BOTH_STORES
 def test_members_only_previews_stay_hidden(app: Flask, client: FlaskClient, member) -> None:
     doc = make_document(member, content=text_pdf(), filename="intern.pdf", visibility="members")
     for url in (
@@ -162,6 +166,7 @@ def test_members_only_previews_stay_hidden(app: Flask, client: FlaskClient, memb
         assert fetch(client, url).status_code == 404, url
 
 
+@BOTH_STORES
 def test_a_photo_is_kept_as_uploaded_and_previewed_without_exif(
     app: Flask, client: FlaskClient, member
 ) -> None:
@@ -208,6 +213,7 @@ def test_only_plausible_file_dates_become_the_year(created: str, year: int | Non
     assert _year_of(created) == year
 
 
+@BOTH_STORES
 def test_previews_are_neither_orphans_nor_left_behind(app: Flask, member) -> None:
     from kennisnet.documents.operations import delete_document
 

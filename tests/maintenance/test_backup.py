@@ -16,13 +16,15 @@ from flask import Flask
 from sqlalchemy import select
 
 from kennisnet.core.extensions import db
-from kennisnet.core.storage import file_store
+from kennisnet.core.storage import Store, file_store
 from kennisnet.documents.models import Document, DocumentFile
 from kennisnet.maintenance import dbcopy
 from kennisnet.maintenance.backup import sqlite_path
 from kennisnet.search import SearchQuery, Viewer, backend
+from tests import s3server
 from tests.conftest import make_app
 from tests.factories import make_document, make_user
+from tests.s3server import BOTH_STORES
 
 ADMIN = Viewer(user_id=1, sees_members_only=True)
 
@@ -32,7 +34,7 @@ def snapshot() -> dict[str, object]:
     store = file_store()
     docs = [(d.id, d.title, str(d.status)) for d in db.session.scalars(select(Document))]
     files = {
-        f.stored_path: hashlib.sha256(store.path(f.stored_path).read_bytes()).hexdigest()
+        f.stored_path: stored_digest(store, f.stored_path)
         for f in db.session.scalars(select(DocumentFile))
     }
     found = {
@@ -40,6 +42,11 @@ def snapshot() -> dict[str, object]:
         for q in ("buurtbus", "moestuin", "")
     }
     return {"documents": docs, "files": files, "search": found}
+
+
+def stored_digest(store: Store, relative: str) -> str:
+    with store.open(relative).file as stored:
+        return hashlib.sha256(stored.read()).hexdigest()
 
 
 @contextmanager
@@ -63,8 +70,8 @@ def open_write_transaction(app: Flask) -> Iterator[None]:
 
 
 @contextmanager
-def other_data_dir(path: Path) -> Iterator[Flask]:
-    app = make_app(path)
+def other_data_dir(path: Path, storage_url: str = "") -> Iterator[Flask]:
+    app = make_app(path, STORAGE_URL=storage_url)
     with app.app_context():
         yield app
         db.session.remove()
@@ -78,9 +85,10 @@ def make_data() -> None:
     make_document(user, content=b"%PDF-1.4 kapot", filename="kapot.pdf")  # failed, indexed
 
 
+@BOTH_STORES
 @pytest.mark.parametrize("with_index", [False, True], ids=["rebuilt", "with-index"])
 def test_backup_during_write_then_restore(
-    app: Flask, runner, tmp_path: Path, with_index: bool
+    app: Flask, runner, tmp_path: Path, with_index: bool, storage_url: str
 ) -> None:
     make_data()
     before = snapshot()
@@ -99,7 +107,9 @@ def test_backup_during_write_then_restore(
     assert "Backup: 3 van 3 bestanden (100%)" in result.stderr
     assert "Backup:" not in result.stdout
 
-    with other_data_dir(tmp_path / "restored") as restored:
+    # A bucket of its own for the restored installation: the objects come from the archive.
+    target_url = s3server.server().new_bucket() if storage_url else ""
+    with other_data_dir(tmp_path / "restored", target_url) as restored:
         restore = restored.test_cli_runner().invoke(args=["restore", str(archive)])
         assert restore.exit_code == 0, restore.output
         assert ("Index teruggezet" in restore.output) is with_index
@@ -113,7 +123,30 @@ def test_backup_during_write_then_restore(
         assert again.exit_code != 0 and "niet leeg" in again.output
 
 
-def test_restore_refuses_a_tampered_file(app: Flask, runner, tmp_path: Path) -> None:
+@pytest.mark.parametrize("storage_url", ["s3"], indirect=True)
+def test_restore_beside_a_bucket_that_kept_its_objects(
+    app: Flask, runner, tmp_path: Path, storage_url: str
+) -> None:
+    """The database host was lost, the bucket was not: restore next to the same objects."""
+    make_data()
+    before = snapshot()
+    archive = tmp_path / "kennisnet.tar.gz"
+    assert runner.invoke(args=["backup", str(archive)]).exit_code == 0
+    with tarfile.open(archive) as tar:
+        archived = {n for n in tar.getnames() if n.startswith("uploads/")}
+    assert archived == {f"uploads/{p}" for p in before["files"]}  # type: ignore[union-attr]
+    kept = s3server.server().keys(storage_url)
+    with other_data_dir(tmp_path / "restored", storage_url) as restored:
+        restore = restored.test_cli_runner().invoke(args=["restore", str(archive)])
+        assert restore.exit_code == 0, restore.output
+        assert snapshot() == before
+    assert s3server.server().keys(storage_url) == kept
+
+
+@BOTH_STORES
+def test_restore_refuses_a_tampered_file(
+    app: Flask, runner, tmp_path: Path, storage_url: str
+) -> None:
     make_data()
     archive = tmp_path / "kennisnet.tar.gz"
     assert runner.invoke(args=["backup", str(archive)]).exit_code == 0
@@ -126,9 +159,11 @@ def test_restore_refuses_a_tampered_file(app: Flask, runner, tmp_path: Path) -> 
                 member.size = len(data)
 
             dst.addfile(member, io.BytesIO(data))
-    with other_data_dir(tmp_path / "restored") as restored:
+    target_url = s3server.server().new_bucket() if storage_url else ""
+    with other_data_dir(tmp_path / "restored", target_url) as restored:
         result = restored.test_cli_runner().invoke(args=["restore", str(tampered)])
         assert result.exit_code != 0 and "beschadigd" in result.output
+        assert list(file_store().listing()) == []  # the damaged bytes were not kept
 
 
 def test_backup_explains_other_databases(tmp_path: Path) -> None:

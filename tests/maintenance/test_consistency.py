@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from kennisnet.core.extensions import db
-from kennisnet.core.storage import file_store
+from kennisnet.core.storage import FileStore, S3Store, Store, file_store
 from kennisnet.documents import tasks
 from kennisnet.documents.indexing import to_indexed
 from kennisnet.documents.models import Document, Status
@@ -21,6 +22,7 @@ from kennisnet.documents.processing import MISSING_FILE
 from kennisnet.search import backend
 from tests.conftest import make_app
 from tests.factories import make_document, make_user
+from tests.s3server import BOTH_STORES
 
 ORPHAN = "ab/cd/abcd" + "0" * 60
 
@@ -44,17 +46,36 @@ def break_everything(app: Flask) -> dict[str, int]:
     stuck = make_document(user, "Plan voor de repaircafé op zaterdag.")
     ok = make_document(user, "De buurtbus rijdt elke dinsdag.")
     store = file_store()
-    store.path(gone.file.stored_path).unlink()
-    orphan = store.root / ORPHAN
-    orphan.parent.mkdir(parents=True)
-    orphan.write_bytes(b"niemand verwijst naar mij")
-    store.tmp_dir.mkdir(exist_ok=True)
-    (store.tmp_dir / "upload-half").write_bytes(b"half geschreven")
+    store.remove(gone.file.stored_path)
+    orphan = store.put(io.BytesIO(b"niemand verwijst naar mij")).relative_path
+    leftover = half_written(store)
     backend().remove([unindexed.id])
     backend().index([replace(to_indexed(ok), id=999)])
     stuck.status = Status.PROCESSING
     db.session.commit()
-    return {"gone": gone.id, "unindexed": unindexed.id, "stuck": stuck.id, "ok": ok.id}
+    return {"gone": gone.id, "unindexed": unindexed.id, "stuck": stuck.id, "ok": ok.id} | {
+        "orphan": orphan,
+        "leftover": leftover,
+    }
+
+
+def half_written(store: Store) -> str:
+    """What an interrupted write leaves: a temporary file, or an unfinished multipart upload."""
+    if isinstance(store, S3Store):
+        key = store.key(ORPHAN)
+        upload = store.client.create_multipart_upload(Bucket=store.bucket, Key=key)
+        store.client.upload_part(
+            Bucket=store.bucket,
+            Key=key,
+            UploadId=upload["UploadId"],
+            PartNumber=1,
+            Body=b"half geschreven",
+        )
+        return f"{ORPHAN}?uploadId={upload['UploadId']}"
+    assert isinstance(store, FileStore)
+    store.tmp_dir.mkdir(exist_ok=True)
+    (store.tmp_dir / "upload-half").write_bytes(b"half geschreven")
+    return "upload-half"
 
 
 def test_clean_data_checks_clean(runner) -> None:
@@ -64,14 +85,15 @@ def test_clean_data_checks_clean(runner) -> None:
     assert "In orde" in result.output
 
 
+@BOTH_STORES
 def test_check_reports_every_kind(app: Flask, runner) -> None:
     ids = break_everything(app)
     code, body = check(runner)
     assert code == 1
     found = body["found"]
     assert [m["document_id"] for m in found["missing_files"]] == [ids["gone"]]
-    assert found["orphan_files"] == [ORPHAN]
-    assert found["tmp_leftovers"] == ["upload-half"]
+    assert found["orphan_files"] == [ids["orphan"]]
+    assert found["tmp_leftovers"] == [ids["leftover"]]
     assert found["stale_index"] == [999]
     assert found["unindexed"] == [ids["unindexed"]]
     assert found["stuck"] == [ids["stuck"]]
@@ -82,6 +104,7 @@ def test_check_reports_every_kind(app: Flask, runner) -> None:
     assert "6 problemen gevonden." in text.output
 
 
+@BOTH_STORES
 def test_repair_fixes_and_keeps_rows(app: Flask, runner, client) -> None:
     ids = break_everything(app)
     code, body = check(runner, "--repair")
@@ -91,8 +114,11 @@ def test_repair_fixes_and_keeps_rows(app: Flask, runner, client) -> None:
     assert gone is not None and gone.status == Status.FAILED
     assert gone.file.extraction_error == MISSING_FILE
     store = file_store()
-    assert not (store.root / ORPHAN).exists()
-    assert not any(store.tmp_dir.iterdir())
+    assert not store.exists(ids["orphan"])
+    assert list(store.leftovers()) == []
+    assert {f.relative_path for f in store.listing()} == {
+        f.stored_path for doc in db.session.scalars(select(Document)) for f in doc.files
+    } - {gone.file.stored_path}
     assert backend().indexed_ids() == {ids["gone"], ids["unindexed"], ids["stuck"], ids["ok"]}
     assert db.session.get(Document, ids["stuck"]).status == Status.READY
     assert search_total(client, "zonnepanelen") == 1
@@ -101,13 +127,15 @@ def test_repair_fixes_and_keeps_rows(app: Flask, runner, client) -> None:
     assert check(runner)[0] == 0
 
 
+@BOTH_STORES
 def test_file_coming_back_is_processed_again(app: Flask, runner) -> None:
     doc = make_document(make_user(), "Tekst over de moestuin.")
-    path = file_store().path(doc.file.stored_path)
-    content = path.read_bytes()
-    path.unlink()
+    store = file_store()
+    with store.open(doc.file.stored_path).file as stored:
+        content = stored.read()
+    store.remove(doc.file.stored_path)
     assert check(runner, "--repair")[0] == 0
-    path.write_bytes(content)
+    store.put(io.BytesIO(content))
     code, body = check(runner, "--repair")
     assert body["found"]["recovered"] == [doc.id] and code == 0
     db.session.refresh(doc)

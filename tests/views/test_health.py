@@ -12,11 +12,14 @@ from flask.testing import FlaskClient
 from kennisnet.core import queue
 from kennisnet.core.extensions import db
 from kennisnet.views import health
-from tests import databases, redisserver
+from tests import databases, redisserver, s3server
+from tests.conftest import make_app
+from tests.s3server import BOTH_STORES
 
 PARTS = {"database", "index", "queue", "storage"}
 
 
+@BOTH_STORES
 def test_all_parts_answer(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
@@ -43,6 +46,38 @@ def test_a_missing_upload_folder_is_a_storage_error(app: Flask, client: FlaskCli
     shutil.rmtree(Path(app.config["UPLOAD_DIR"]))
     response = client.get("/healthz")
     assert response.status_code == 503 and response.get_json()["storage"] == "error"
+
+
+@pytest.mark.parametrize("storage_url", ["s3"], indirect=True)
+def test_a_bucket_that_is_gone_is_a_storage_error(
+    app: Flask, client: FlaskClient, storage_url: str
+) -> None:
+    bucket = storage_url.removeprefix("s3://").partition("/")[0]
+    s3server.server().client().delete_bucket(Bucket=bucket)
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.get_json()["storage"] == "error"
+    assert bucket.encode() not in response.data
+
+
+def test_a_stopped_s3_server_is_a_storage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with s3server.extra_server() as down:
+        for key, value in down.env.items():
+            monkeypatch.setenv(key, value)
+        app = make_app(tmp_path, STORAGE_URL=down.new_bucket())
+        client = app.test_client()
+        assert client.get("/healthz").get_json()["storage"] == "ok"
+        down.stop()
+        response = client.get("/healthz")
+        assert response.status_code == 503
+        assert response.get_json() == {
+            "status": "error",
+            **dict.fromkeys(PARTS, "ok"),
+            "storage": "error",
+        }
+        with app.app_context():
+            db.engine.dispose()
 
 
 def test_a_damaged_database_is_a_database_error(app: Flask, client: FlaskClient) -> None:

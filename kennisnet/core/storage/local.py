@@ -1,8 +1,7 @@
-"""Content-addressed file store under uploads/.
+"""The default store: a content-addressed folder on this machine (uploads/, previews/).
 
-Files are named by their SHA-256 and written to a temporary file in the same directory tree,
-fsynced and renamed into place, so a reader never sees a half-written file. Paths are derived
-from the digest alone: no user-supplied name ever reaches the file system.
+Files are written to a temporary file in the same directory tree, fsynced and renamed into
+place, so a reader never sees a half-written file.
 
 A batch (the import) may defer the fsyncs: its files are renamed into place at once, still never
 half-written, and ``sync`` makes them all durable with one call before the batch's rows are
@@ -12,36 +11,28 @@ committed, instead of two fsyncs per file.
 from __future__ import annotations
 
 import ctypes
-import functools
 import hashlib
 import os
-import re
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from flask import current_app
-
-CHUNK = 1024 * 1024
-_DIGEST = re.compile(r"^[0-9a-f]{64}$")
-
-
-class TooLarge(Exception):
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"file larger than {limit} bytes")
-        self.limit = limit
-
-
-@dataclass(frozen=True)
-class StoredFile:
-    sha256: str
-    size: int
-    relative_path: str
-    head: bytes
+from kennisnet.core.storage.base import (
+    CHUNK,
+    HEAD_BYTES,
+    STORED_NAME,
+    Listed,
+    Opened,
+    StoredFile,
+    TooLarge,
+    check_relative,
+    relative_path,
+)
 
 
-class FileStore:
+class LocalStore:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self.tmp_dir = self.root / ".tmp"
@@ -49,9 +40,7 @@ class FileStore:
         self._made: set[Path] = set()  # folders known to exist: one mkdir each, not one a file
 
     def relative_path(self, sha256: str) -> str:
-        if not _DIGEST.match(sha256):
-            raise ValueError("not a sha256 hex digest")
-        return f"{sha256[:2]}/{sha256[2:4]}/{sha256}"
+        return relative_path(sha256)
 
     def path(self, relative_path: str) -> Path:
         """Resolve a stored relative path, refusing anything outside the store."""
@@ -85,8 +74,8 @@ class FileStore:
                     size += len(chunk)
                     if max_bytes is not None and size > max_bytes:
                         raise TooLarge(max_bytes)
-                    if len(head) < 65536:
-                        head += chunk[: 65536 - len(head)]
+                    if len(head) < HEAD_BYTES:
+                        head += chunk[: HEAD_BYTES - len(head)]
                     digest.update(chunk)
                     out.write(chunk)
                 out.flush()
@@ -130,18 +119,55 @@ class FileStore:
     def exists(self, relative_path: str) -> bool:
         return self.path(relative_path).is_file()
 
+    def open(self, relative_path: str) -> Opened:
+        path = self.path(check_relative(relative_path))
+        handle = path.open("rb")  # FileNotFoundError for a missing file, as promised
+        stat = os.fstat(handle.fileno())
+        return Opened(file=handle, size=stat.st_size, modified=stat.st_mtime)
+
+    @contextmanager
+    def local_path(self, relative_path: str) -> Iterator[Path]:
+        path = self.path(relative_path)
+        if not path.is_file():
+            raise FileNotFoundError(relative_path)
+        yield path
+
     def remove(self, relative_path: str) -> None:
         self.path(relative_path).unlink(missing_ok=True)
 
-    def clean_tmp(self) -> int:
-        """Remove temporary files left by an interrupted upload; returns how many."""
-        if not self.tmp_dir.exists():
-            return 0
-        removed = 0
-        for leftover in self.tmp_dir.iterdir():
-            leftover.unlink(missing_ok=True)
-            removed += 1
-        return removed
+    def listing(self) -> Iterator[Listed]:
+        if not self.root.is_dir():
+            return
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                path = Path(dirpath, name)
+                relative = path.relative_to(self.root).as_posix()
+                if not STORED_NAME.match(relative):  # .gitkeep and anything not ours
+                    continue
+                try:
+                    yield Listed(relative, path.stat().st_mtime)
+                except FileNotFoundError:  # removed while we looked
+                    continue
+
+    def leftovers(self) -> Iterator[Listed]:
+        if not self.tmp_dir.is_dir():
+            return
+        for leftover in sorted(self.tmp_dir.iterdir()):
+            try:
+                if leftover.is_file():
+                    yield Listed(leftover.name, leftover.stat().st_mtime)
+            except FileNotFoundError:
+                continue
+
+    def remove_leftover(self, name: str) -> None:
+        if "/" in name or name.startswith("."):
+            raise ValueError("not a leftover's name")
+        (self.tmp_dir / name).unlink(missing_ok=True)
+
+    def check(self) -> None:
+        if not self.root.is_dir() or not os.access(self.root, os.R_OK | os.W_OK | os.X_OK):
+            raise OSError(f"store folder not readable and writable: {self.root}")
 
 
 def _load_libc() -> ctypes.CDLL | None:
@@ -162,20 +188,3 @@ def _fsync_dir(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def file_store() -> FileStore:
-    """The app's store of uploaded files (``UPLOAD_DIR``)."""
-    return _store_at(Path(current_app.config["UPLOAD_DIR"]))
-
-
-@functools.lru_cache(maxsize=16)
-def _store_at(root: Path) -> FileStore:
-    # One per folder, so that it remembers which of its folders exist.
-    return FileStore(root)
-
-
-def preview_store() -> FileStore:
-    """The store of preview images (``PREVIEW_DIR``), kept apart from the uploads so that
-    removing a preview can never remove a member's file with the same bytes."""
-    return FileStore(current_app.config["PREVIEW_DIR"])
