@@ -233,6 +233,22 @@ def database_url(data_dir: Path, file_name: str = "test.db", *, migrated: bool =
     return server().url(name)
 
 
+def clone(source_dir: Path, target_dir: Path, file_name: str = "kennisnet.db") -> None:
+    """Give ``target_dir`` a copy of ``source_dir``'s database, as copying the folder does for
+    SQLite (the source must have no open connections)."""
+    if not POSTGRES:
+        return
+    database_url(source_dir, file_name)
+    source = _by_folder[(str(Path(source_dir).resolve()), file_name)]
+    key = (str(Path(target_dir).resolve()), file_name)
+    name = f"t_{hashlib.sha1(chr(0).join(key).encode()).hexdigest()[:20]}"  # noqa: S324
+    pg = server()
+    pg.drop_database(name)
+    pg.create_database(name, source)
+    _by_folder[key] = name
+    _created.append(name)
+
+
 def subprocess_env(data_dir: Path, file_name: str = "kennisnet.db") -> dict[str, str]:
     """What a ``kennisnet`` command in another process needs to find the folder's database."""
     if not POSTGRES:

@@ -93,6 +93,7 @@ def initialised(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def data_dir(initialised: Path, tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(initialised, target)
+    databases.clone(initialised, target)
     return target
 
 
