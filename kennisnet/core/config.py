@@ -85,7 +85,7 @@ def settings_from_env(env: Mapping[str, str]) -> dict[str, Any]:
         # Room for the form fields around the files; each file is checked exactly in ingest.
         "MAX_CONTENT_LENGTH": (max_upload_mb * 10 + 1) * 1024 * 1024,
         # Empty: files in UPLOAD_DIR and PREVIEW_DIR; s3://bucket/prefix: in an object store
-        # (endpoint and credentials from boto3's AWS_* settings; docs/deployment-s3.md).
+        # (endpoint and credentials from boto3's AWS_* settings; docs/deployment.md).
         "STORAGE_URL": (env.get("KENNISNET_STORAGE_URL") or "").strip(),
         # "sqlite" (FTS5, the default) or "whoosh": see docs/decisions.md.
         "SEARCH_BACKEND": (env.get("KENNISNET_SEARCH_BACKEND") or "sqlite").strip().lower(),
