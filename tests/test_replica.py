@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -30,9 +31,12 @@ pytestmark = [
 
 
 def replica_has(replica: databases.PostgresServer, document_id: int) -> bool:
-    rows = replica.execute(
-        "SELECT count(*) FROM documents WHERE id = %s", document_id, database="kennisnet"
-    )
+    try:
+        rows = replica.execute(
+            "SELECT count(*) FROM documents WHERE id = %s", document_id, database="kennisnet"
+        )
+    except psycopg.errors.UndefinedTable:  # the migration has not been replayed yet
+        return False
     return rows[0][0] == 1
 
 
