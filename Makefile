@@ -51,14 +51,15 @@ run: install
 	@$(BIN)/kennisnet demo
 	@$(BIN)/kennisnet serve --host 127.0.0.1 --port 5000
 
-# The whole suite twice: on SQLite (each test's own file), then on PostgreSQL (a throwaway
-# server from Debian's binaries, started and stopped by the tests; see tests/databases.py).
+# The whole suite twice, both runs at once (one per core): on SQLite (each test's own file) and
+# on PostgreSQL (a throwaway server from Debian's binaries, started and stopped by the tests;
+# see tests/databases.py). One database only: .venv/bin/pytest, or with
+# KENNISNET_TEST_DB=postgresql.
 test: install-test system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/pytest
-	KENNISNET_TEST_DB=postgresql $(BIN)/pytest
+	scripts/test-both
 
 # The README's screenshots, from the demo set in Debian's Chromium.
 screenshots: install-test system-deps
