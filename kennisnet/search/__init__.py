@@ -47,14 +47,16 @@ __all__ = [
 ]
 
 
-BACKENDS = ("sqlite", "whoosh")
+BACKENDS = ("sqlite", "whoosh", "postgres")
 
 
 def make_search_backend(config: Mapping[str, Any]) -> SearchBackend:
-    """Pick the backend from config (``SEARCH_BACKEND``); both keep their files in INDEX_DIR.
+    """Pick the backend from config (``SEARCH_BACKEND``).
 
     SQLite FTS5 is the default (faster at every size measured, see docs/benchmarks.md); Whoosh
-    stays selectable with the same Dutch analysis.
+    stays selectable with the same Dutch analysis. Both keep their files in INDEX_DIR; the
+    PostgreSQL backend keeps its index in the app's database, which must then be PostgreSQL
+    (a ValueError says so at start-up otherwise).
     """
     name = config.get("SEARCH_BACKEND") or "sqlite"
     if name == "whoosh":
@@ -66,6 +68,10 @@ def make_search_backend(config: Mapping[str, Any]) -> SearchBackend:
         from kennisnet.search.sqlite_backend import SqliteBackend  # see above
 
         return SqliteBackend(config["INDEX_DIR"])
+    if name == "postgres":
+        from kennisnet.search.postgres_backend import PostgresBackend, database_url  # see above
+
+        return PostgresBackend(database_url(config))
     raise ValueError(f"KENNISNET_SEARCH_BACKEND must be one of {', '.join(BACKENDS)}, not {name!r}")
 
 
