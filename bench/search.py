@@ -353,7 +353,7 @@ class KennisnetPostgresEngine:
             kinds = pb._kinds(MEMBER)
             visible = reader.visible(MEMBER)
             matched = reader.matching(expr, MEMBER)
-            ranked = reader.ranked(ranking, expr, kinds, visible, matched, 10)
+            ranked = reader.ranked(ranking, kinds, visible, matched, 10)
             if mode == "facets":
                 pb._facet_counts(reader, matched & visible, {}, ())
             return len(ranked)

@@ -17,6 +17,10 @@ most 16,383 positions and 256 per term, so a long body is cut into passages of a
 ``PASSAGE_POSITIONS`` positions that overlap by ``OVERLAP`` words (a phrase across a cut is
 still found); the first passage also holds the title, summary and meta.
 
+The head (title, summary, meta) is also a vector of its own, small enough to stay in its row:
+ranking's first phase scores it for every match, the second phase scores whole passages for the
+best of those only (``postgres_backend``).
+
 Every term is quoted (``lexeme``), so nothing a member types is ever ``tsquery`` syntax.
 """
 
@@ -83,8 +87,9 @@ class Passage:
         return " ".join(f"{lexeme(t)}:{','.join(p)}" for t, p in self.positions.items())
 
 
-def passages(title: str, summary: str, meta: Iterable[str], body: str) -> list[Passage]:
-    """The passages of one document, the first one first."""
+def passages(title: str, summary: str, meta: Iterable[str], body: str) -> tuple[str, list[Passage]]:
+    """The head's ``tsvector`` text (title, summary and meta alone: the first phase of
+    ranking) and the passages of one document, the first one first."""
     first = Passage()
     position = 1
     for text, weight, exact in ((title, "A", True), (summary, "B", True)):
@@ -97,6 +102,7 @@ def passages(title: str, summary: str, meta: Iterable[str], body: str) -> list[P
             first.add_word(word, position, "D", False)
             position += 1
         position += GAP
+    head = first.text()
     body_words = words(body)
     out = []
     vector, start = first, 0
@@ -109,7 +115,7 @@ def passages(title: str, summary: str, meta: Iterable[str], body: str) -> list[P
         out.append(vector)
         start += room
         if start >= len(body_words):
-            return out
+            return head, out
         start -= OVERLAP
         vector, position = Passage(), 1
 

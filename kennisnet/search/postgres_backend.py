@@ -77,6 +77,8 @@ SCHEMA = "kennisnet_search"
 BUILDING = "kennisnet_search_new"
 LOCK_KEY = 0x4B4E5345  # the advisory lock every index writer takes ("KNSE")
 BATCH = 500
+# Documents given the full score when more match (see _Reader.ranked).
+RANK_WINDOW = 400
 MORE_LIKE_WORDS = 1_500
 MORE_LIKE_CANDIDATES = 60
 MORE_LIKE_TERMS = 12
@@ -100,17 +102,29 @@ def _ddl(schema: str) -> list[str]:
         f"CREATE TABLE {schema}.passages (doc_id integer NOT NULL, no smallint NOT NULL,"
         " visibility text NOT NULL, multi boolean NOT NULL, tsv tsvector COMPRESSION lz4"
         " NOT NULL, PRIMARY KEY (doc_id, no))",
+        f"CREATE TABLE {schema}.heads (doc_id integer PRIMARY KEY, visibility text NOT NULL,"
+        " head tsvector NOT NULL)",
         f'CREATE TABLE {schema}.terms (term text COLLATE "C" PRIMARY KEY, docs integer NOT NULL)',
     ]
 
 
-def _gin(schema: str) -> str:
-    return f"CREATE INDEX passages_tsv ON {schema}.passages USING gin (tsv)"
+_TABLES = ("meta", "docs", "passages", "heads", "doc_values", "terms")
+_LOCK_TABLES = (
+    "LOCK TABLE " + ", ".join(f"{{schema}}.{table}" for table in _TABLES) + " IN {mode} MODE"
+)
+
+
+def _gin(schema: str) -> list[str]:
+    return [
+        f"CREATE INDEX passages_tsv ON {schema}.passages USING gin (tsv)",
+        f"CREATE INDEX heads_head ON {schema}.heads USING gin (head)",
+    ]
 
 
 @dataclass(frozen=True)
 class _Row:
     doc: IndexedDocument
+    head: str
     vectors: list[str]
     lexemes: frozenset[str]
     values: list[tuple[str, str]]
@@ -119,9 +133,9 @@ class _Row:
 def _row(doc: IndexedDocument) -> _Row:
     meta = [*doc.theme_names, doc.type_name, doc.organisation_name]
     meta += [value for _key, value in doc.fields]
-    found = passages(doc.title, doc.summary, meta, doc.body)
+    head, found = passages(doc.title, doc.summary, meta, doc.body)
     lexemes = frozenset(t for passage in found for t in passage.positions)
-    return _Row(doc, [passage.text() for passage in found], lexemes, _values(doc))
+    return _Row(doc, head, [passage.text() for passage in found], lexemes, _values(doc))
 
 
 def _kinds(viewer: Viewer) -> list[str]:
@@ -243,44 +257,54 @@ class _Reader:
         ]
 
     def ranked(
-        self, ranking: str, expr: Expr, kinds: list[str], allowed: Mask, found: Mask, count: int
+        self, ranking: str, kinds: list[str], allowed: Mask, found: Mask, count: int
     ) -> list[tuple[int, float]]:
-        """The ``count`` best of ``found`` (matches the viewer may see) within ``allowed``.
+        """The ``count`` best of ``found`` (matches the viewer may see) within ``allowed``,
+        by ``ts_rank`` of the document's best passage.
 
-        The filters are in the SQL too, as the ids of the allowed documents when they are
-        fewer than all; a document's score is that of its best passage.
+        Scoring reads each passage's vector (~15 µs): fine for hundreds of matches, too slow
+        for the thousands a common word has. Then ranking has two phases, like a search
+        engine's rescoring window: the heads (title, summary, meta: small) of all matches are
+        scored and only the best ``RANK_WINDOW`` get the full score; with fewer matching heads
+        than that, the newest other matches fill the window. A page past the window is
+        ranked in full.
         """
-        where = "tsv @@ %s::tsquery AND visibility = ANY(%s) AND NOT multi"
-        params: list[object] = [render(expr), kinds]
-        if not allowed.all():
-            where += " AND doc_id = ANY(%s)"
-            params.append(np.flatnonzero(allowed).tolist())
+        candidates = found & allowed
+        if int(candidates.sum()) > RANK_WINDOW and count <= RANK_WINDOW:
+            window = self._first_phase(ranking, kinds, candidates)
+        else:
+            window = np.flatnonzero(candidates).tolist()
         rows = self.rows(
             f"SELECT doc_id, max({_RANK}) AS score FROM {SCHEMA}.passages"
-            f" WHERE {where} GROUP BY doc_id ORDER BY score DESC, doc_id LIMIT %s",
+            " WHERE doc_id = ANY(%s) AND visibility = ANY(%s)"
+            " GROUP BY doc_id ORDER BY score DESC, doc_id LIMIT %s",
             ranking,
-            *params,
+            window,
+            kinds,
             count,
         )
-        best = [(int(d), float(s)) for d, s in rows]
-        extra = np.flatnonzero(found & allowed & self.multi()).tolist()
-        if extra:
-            more = self.rows(
-                f"SELECT doc_id, max({_RANK}) FROM {SCHEMA}.passages"
-                " WHERE doc_id = ANY(%s) GROUP BY doc_id",
-                ranking,
-                [int(d) for d in extra],
-            )
-            best += [(int(d), float(s)) for d, s in more]
-        return sorted(best, key=lambda b: (-b[1], b[0]))[:count]
+        return [(int(d), float(s)) for d, s in rows]
 
-    def multi(self) -> Mask:
-        return self.snapshot.get(
-            "multi",
-            lambda: self.mask(
-                self.ids(f"SELECT DISTINCT doc_id FROM {SCHEMA}.passages WHERE multi")
-            ),
+    def _first_phase(self, ranking: str, kinds: list[str], candidates: Mask) -> list[int]:
+        rows = self.rows(
+            f"SELECT doc_id, ts_rank('{_WEIGHTS}'::float4[], head, %s::tsquery, 0)"
+            f" FROM {SCHEMA}.heads WHERE head @@ %s::tsquery AND visibility = ANY(%s)",
+            ranking,
+            ranking,
+            kinds,
         )
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        scores = np.array([r[1] for r in rows], dtype=np.float64)
+        keep = candidates[ids] if len(ids) else np.zeros(0, dtype=bool)
+        ids, scores = ids[keep], scores[keep]
+        if len(ids) > RANK_WINDOW:
+            ids = ids[np.argpartition(-scores, RANK_WINDOW)[:RANK_WINDOW]]
+        window = ids.tolist()
+        if len(window) < RANK_WINDOW:
+            rest = candidates.copy()
+            rest[ids] = False
+            window += newest(rest, self.created(), RANK_WINDOW - len(window))
+        return window
 
     def any(self, tsquery: str, kinds: list[str]) -> bool:
         return bool(
@@ -379,7 +403,8 @@ class PostgresBackend:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
             if not self._exists(cur):
                 self._create(cur, SCHEMA)
-                cur.execute(_gin(SCHEMA))
+                for statement in _gin(SCHEMA):
+                    cur.execute(statement)
             conn.commit()
 
     @contextmanager
@@ -388,6 +413,13 @@ class PostgresBackend:
         with self._connection() as conn, conn.cursor() as cur:
             # One snapshot per search: every query in it sees the same index version.
             cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            # The planner does not count reading the toasted vectors: a "small" passages table
+            # looks cheaper to scan than the GIN index is to use, and is ten times slower.
+            cur.execute("SET LOCAL enable_seqscan = off")
+            # Locked before the first query takes the snapshot: while a rebuild swaps schemas
+            # this waits for its commit and then reads the new tables, which a snapshot taken
+            # earlier would see empty. The same order as the rebuild's: no deadlock.
+            cur.execute(_LOCK_TABLES.format(schema=SCHEMA, mode="ACCESS SHARE"))
             try:
                 cur.execute(
                     f"SELECT key, value FROM {SCHEMA}.meta WHERE key IN ('generation', 'version')"
@@ -466,9 +498,12 @@ class PostgresBackend:
                     for term, docs_with in frequency.items():
                         copy.write_row((term, docs_with))
                 # Indexing a full table at once is several times faster than row by row.
-                cur.execute(_gin(BUILDING))
-                cur.execute(f"ANALYZE {BUILDING}.passages")
-                cur.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
+                for statement in _gin(BUILDING):
+                    cur.execute(statement)
+                cur.execute(f"ANALYZE {BUILDING}.passages, {BUILDING}.heads, {BUILDING}.docs")
+                if self._exists(cur):
+                    cur.execute(_LOCK_TABLES.format(schema=SCHEMA, mode="ACCESS EXCLUSIVE"))
+                    cur.execute(f"DROP SCHEMA {SCHEMA} CASCADE")
                 cur.execute(f"ALTER SCHEMA {BUILDING} RENAME TO {SCHEMA}")
                 conn.commit()
             except BaseException:
@@ -546,7 +581,6 @@ class PostgresBackend:
                 else:
                     best = reader.ranked(
                         ranking,
-                        expr,
                         _kinds(query.viewer),
                         allowed,
                         matched,
@@ -731,7 +765,8 @@ def _exact_terms(reader: _Reader, letter: str) -> list[str]:
 # -- writing rows ----------------------------------------------------------------------------
 def _delete(cur: psycopg.Cursor[Any], schema: str, ids: list[int]) -> None:
     _count_terms(cur, schema, ids, -1)
-    for table, column in (("passages", "doc_id"), ("docs", "id"), ("doc_values", "doc_id")):
+    tables = (("passages", "doc_id"), ("heads", "doc_id"), ("docs", "id"), ("doc_values", "doc_id"))
+    for table, column in tables:
         cur.execute(f"DELETE FROM {schema}.{table} WHERE {column} = ANY(%s)", (ids,))
 
 
@@ -780,6 +815,10 @@ def _insert(cur: psycopg.Cursor[Any], schema: str, rows: list[_Row]) -> None:
         " VALUES (%s, %s, %s, %s, %s::tsvector)",
         list(_passage_rows(rows)),
     )
+    cur.executemany(
+        f"INSERT INTO {schema}.heads (doc_id, visibility, head) VALUES (%s, %s, %s::tsvector)",
+        [(r.doc.id, r.doc.visibility, r.head) for r in rows],
+    )
     values = [(r.doc.id, facet, value) for r in rows for facet, value in r.values]
     if values:
         cur.executemany(
@@ -801,6 +840,9 @@ def _copy(cur: psycopg.Cursor[Any], schema: str, rows: list[_Row], frequency: Co
     ) as copy:
         for row in _passage_rows(rows):
             copy.write_row(row)
+    with cur.copy(f"COPY {schema}.heads (doc_id, visibility, head) FROM STDIN") as copy:
+        for r in rows:
+            copy.write_row((r.doc.id, r.doc.visibility, r.head))
     with cur.copy(f"COPY {schema}.doc_values (doc_id, facet, value) FROM STDIN") as copy:
         for r in rows:
             for facet, value in r.values:

@@ -702,3 +702,24 @@ def test_postgres_term_counts_follow_writes(tmp_path: Path, pg_open: Open) -> No
     assert _sql(search, count) == []
     search.rebuild([doc(3, body="buurtkamer buurtkamer"), doc(4, body="buurtkamer")])
     assert _sql(search, count) == [(2,)]
+
+
+def test_postgres_ranks_title_matches_first_past_the_window(
+    tmp_path: Path, pg_open: Open, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kennisnet.search import postgres_backend
+
+    search = pg_open(tmp_path / "idx")
+    body_only = [doc(n, body="buurtkamer " * 5 + "en verder") for n in range(1, 9)]
+    search.index([*body_only, doc(20, title="De buurtkamer", body="open"), doc(21, body="tuin")])
+    everything = search.search(SearchQuery(text="buurtkamer", per_page=100))
+    # A window smaller than the matches: only the best heads get the full score.
+    monkeypatch.setattr(postgres_backend, "RANK_WINDOW", 3)
+    first = search.search(SearchQuery(text="buurtkamer", per_page=2))
+    assert first.total == everything.total == 9
+    assert ids(first)[0] == 20  # the title match, found by the first phase
+    # Paging past the window ranks everything in full: every hit once.
+    pages = [
+        ids(search.search(SearchQuery(text="buurtkamer", per_page=4, page=p))) for p in (1, 2, 3)
+    ]
+    assert sorted(i for page in pages for i in page) == sorted(ids(everything))
