@@ -30,7 +30,6 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -62,12 +61,21 @@ from kennisnet.search.pg_query import (
     compile_query,
     evaluate,
     lexeme,
-    passages,
     rank_query,
     render,
 )
+from kennisnet.search.pg_tables import (
+    LOCK_TABLES,
+    Row,
+    copy_batch,
+    count_terms,
+    ddl,
+    delete,
+    gin,
+    insert,
+    row,
+)
 from kennisnet.search.querylang import Node
-from kennisnet.search.sqlite_backend import _timestamp, _values
 
 log = logging.getLogger(__name__)
 
@@ -86,56 +94,6 @@ MAX_PREFIX_TERMS = 2_000
 _WEIGHTS = "{" + ",".join(map(str, RANK_WEIGHTS)) + "}"
 # ts_rank normalisation 1: divided by 1 + log(length), so long documents do not win by size.
 _RANK = f"ts_rank('{_WEIGHTS}'::float4[], tsv, %s::tsquery, 1)"
-
-
-def _ddl(schema: str) -> list[str]:
-    return [
-        f"CREATE SCHEMA {schema}",
-        f"CREATE TABLE {schema}.meta (key text PRIMARY KEY, value text NOT NULL)",
-        f"CREATE TABLE {schema}.docs (id integer PRIMARY KEY, title text NOT NULL,"
-        " summary text NOT NULL, body text NOT NULL, visibility text NOT NULL,"
-        " status text NOT NULL, created double precision NOT NULL)",
-        f"CREATE TABLE {schema}.doc_values (doc_id integer NOT NULL, facet text NOT NULL,"
-        " value text NOT NULL)",
-        f"CREATE INDEX ON {schema}.doc_values (doc_id)",
-        # lz4: ranking decompresses every matching vector, and lz4 does that fastest.
-        f"CREATE TABLE {schema}.passages (doc_id integer NOT NULL, no smallint NOT NULL,"
-        " visibility text NOT NULL, multi boolean NOT NULL, tsv tsvector COMPRESSION lz4"
-        " NOT NULL, PRIMARY KEY (doc_id, no))",
-        f"CREATE TABLE {schema}.heads (doc_id integer PRIMARY KEY, visibility text NOT NULL,"
-        " head tsvector NOT NULL)",
-        f'CREATE TABLE {schema}.terms (term text COLLATE "C" PRIMARY KEY, docs integer NOT NULL)',
-    ]
-
-
-_TABLES = ("meta", "docs", "passages", "heads", "doc_values", "terms")
-_LOCK_TABLES = (
-    "LOCK TABLE " + ", ".join(f"{{schema}}.{table}" for table in _TABLES) + " IN {mode} MODE"
-)
-
-
-def _gin(schema: str) -> list[str]:
-    return [
-        f"CREATE INDEX passages_tsv ON {schema}.passages USING gin (tsv)",
-        f"CREATE INDEX heads_head ON {schema}.heads USING gin (head)",
-    ]
-
-
-@dataclass(frozen=True)
-class _Row:
-    doc: IndexedDocument
-    head: str
-    vectors: list[str]
-    lexemes: frozenset[str]
-    values: list[tuple[str, str]]
-
-
-def _row(doc: IndexedDocument) -> _Row:
-    meta = [*doc.theme_names, doc.type_name, doc.organisation_name]
-    meta += [value for _key, value in doc.fields]
-    head, found = passages(doc.title, doc.summary, meta, doc.body)
-    lexemes = frozenset(t for passage in found for t in passage.positions)
-    return _Row(doc, head, [passage.text() for passage in found], lexemes, _values(doc))
 
 
 def _kinds(viewer: Viewer) -> list[str]:
@@ -387,7 +345,7 @@ class PostgresBackend:
         return cur.fetchone() is not None
 
     def _create(self, cur: psycopg.Cursor[Any], schema: str) -> None:
-        for statement in _ddl(schema):
+        for statement in ddl(schema):
             cur.execute(statement)
         cur.executemany(
             f"INSERT INTO {schema}.meta (key, value) VALUES (%s, %s)",
@@ -403,7 +361,7 @@ class PostgresBackend:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
             if not self._exists(cur):
                 self._create(cur, SCHEMA)
-                for statement in _gin(SCHEMA):
+                for statement in gin(SCHEMA):
                     cur.execute(statement)
             conn.commit()
 
@@ -419,7 +377,7 @@ class PostgresBackend:
             # Locked before the first query takes the snapshot: while a rebuild swaps schemas
             # this waits for its commit and then reads the new tables, which a snapshot taken
             # earlier would see empty. The same order as the rebuild's: no deadlock.
-            cur.execute(_LOCK_TABLES.format(schema=SCHEMA, mode="ACCESS SHARE"))
+            cur.execute(LOCK_TABLES.format(schema=SCHEMA, mode="ACCESS SHARE"))
             try:
                 cur.execute(
                     f"SELECT key, value FROM {SCHEMA}.meta WHERE key IN ('generation', 'version')"
@@ -454,20 +412,20 @@ class PostgresBackend:
             conn.commit()
 
     def index(self, docs: Iterable[IndexedDocument]) -> None:
-        rows = list({doc.id: _row(doc) for doc in docs}.values())
+        rows = list({doc.id: row(doc) for doc in docs}.values())
         if not rows:
             return
         with self._writer() as cur:
             ids = [row.doc.id for row in rows]
-            _delete(cur, SCHEMA, ids)
-            _insert(cur, SCHEMA, rows)
-            _count_terms(cur, SCHEMA, ids, +1)
+            delete(cur, SCHEMA, ids)
+            insert(cur, SCHEMA, rows)
+            count_terms(cur, SCHEMA, ids, +1)
 
     def remove(self, ids: Iterable[int]) -> None:
         listed = [int(i) for i in ids]
         if listed:
             with self._writer() as cur:
-                _delete(cur, SCHEMA, listed)
+                delete(cur, SCHEMA, listed)
 
     def rebuild(self, docs: Iterable[IndexedDocument]) -> int:
         """Fill a new schema from ``docs`` and swap it in; returns the count.
@@ -485,24 +443,24 @@ class PostgresBackend:
                 cur.execute(f"DROP SCHEMA IF EXISTS {BUILDING} CASCADE")
                 self._create(cur, BUILDING)
                 conn.commit()
-                batch: list[_Row] = []
+                batch: list[Row] = []
                 for doc in docs:
-                    batch.append(_row(doc))
+                    batch.append(row(doc))
                     count += 1
                     if len(batch) >= BATCH:
-                        _copy(cur, BUILDING, batch, frequency)
+                        copy_batch(cur, BUILDING, batch, frequency)
                         conn.commit()
                         batch = []
-                _copy(cur, BUILDING, batch, frequency)
+                copy_batch(cur, BUILDING, batch, frequency)
                 with cur.copy(f"COPY {BUILDING}.terms (term, docs) FROM STDIN") as copy:
                     for term, docs_with in frequency.items():
                         copy.write_row((term, docs_with))
                 # Indexing a full table at once is several times faster than row by row.
-                for statement in _gin(BUILDING):
+                for statement in gin(BUILDING):
                     cur.execute(statement)
                 cur.execute(f"ANALYZE {BUILDING}.passages, {BUILDING}.heads, {BUILDING}.docs")
                 if self._exists(cur):
-                    cur.execute(_LOCK_TABLES.format(schema=SCHEMA, mode="ACCESS EXCLUSIVE"))
+                    cur.execute(LOCK_TABLES.format(schema=SCHEMA, mode="ACCESS EXCLUSIVE"))
                     cur.execute(f"DROP SCHEMA {SCHEMA} CASCADE")
                 cur.execute(f"ALTER SCHEMA {BUILDING} RENAME TO {SCHEMA}")
                 conn.commit()
@@ -760,92 +718,3 @@ def _exact_terms(reader: _Reader, letter: str) -> list[str]:
         return [t[len(EXACT) :] for (t,) in rows if t[len(EXACT) :].isalpha()]
 
     return reader.snapshot.get(("terms", letter), compute)
-
-
-# -- writing rows ----------------------------------------------------------------------------
-def _delete(cur: psycopg.Cursor[Any], schema: str, ids: list[int]) -> None:
-    _count_terms(cur, schema, ids, -1)
-    tables = (("passages", "doc_id"), ("heads", "doc_id"), ("docs", "id"), ("doc_values", "doc_id"))
-    for table, column in tables:
-        cur.execute(f"DELETE FROM {schema}.{table} WHERE {column} = ANY(%s)", (ids,))
-
-
-def _count_terms(cur: psycopg.Cursor[Any], schema: str, ids: list[int], sign: int) -> None:
-    """Add (or take away) the documents ``ids`` in the lexemes' document counts."""
-    counted = (
-        f"SELECT lexeme AS term, count(DISTINCT doc_id) AS n FROM {schema}.passages,"
-        " unnest(tsv) WHERE doc_id = ANY(%s) GROUP BY lexeme"
-    )
-    if sign > 0:
-        cur.execute(
-            f"INSERT INTO {schema}.terms (term, docs) {counted}"
-            " ON CONFLICT (term) DO UPDATE SET docs = terms.docs + excluded.docs",
-            (ids,),
-        )
-    else:
-        cur.execute(
-            f"UPDATE {schema}.terms t SET docs = t.docs - c.n FROM ({counted}) c"
-            " WHERE t.term = c.term",
-            (ids,),
-        )
-        cur.execute(f"DELETE FROM {schema}.terms WHERE docs <= 0")
-
-
-def _doc_rows(rows: list[_Row]) -> Iterator[tuple[object, ...]]:
-    for r in rows:
-        d = r.doc
-        yield (d.id, d.title, d.summary, d.body, d.visibility, d.status, _timestamp(d.created))
-
-
-def _passage_rows(rows: list[_Row]) -> Iterator[tuple[object, ...]]:
-    for r in rows:
-        multi = len(r.vectors) > 1
-        for no, vector in enumerate(r.vectors):
-            yield (r.doc.id, no, r.doc.visibility, multi, vector)
-
-
-def _insert(cur: psycopg.Cursor[Any], schema: str, rows: list[_Row]) -> None:
-    cur.executemany(
-        f"INSERT INTO {schema}.docs (id, title, summary, body, visibility, status, created)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s)",
-        list(_doc_rows(rows)),
-    )
-    cur.executemany(
-        f"INSERT INTO {schema}.passages (doc_id, no, visibility, multi, tsv)"
-        " VALUES (%s, %s, %s, %s, %s::tsvector)",
-        list(_passage_rows(rows)),
-    )
-    cur.executemany(
-        f"INSERT INTO {schema}.heads (doc_id, visibility, head) VALUES (%s, %s, %s::tsvector)",
-        [(r.doc.id, r.doc.visibility, r.head) for r in rows],
-    )
-    values = [(r.doc.id, facet, value) for r in rows for facet, value in r.values]
-    if values:
-        cur.executemany(
-            f"INSERT INTO {schema}.doc_values (doc_id, facet, value) VALUES (%s, %s, %s)",
-            values,
-        )
-
-
-def _copy(cur: psycopg.Cursor[Any], schema: str, rows: list[_Row], frequency: Counter[str]) -> None:
-    """COPY a rebuild's batch (several times faster than INSERT) and count its lexemes."""
-    if not rows:
-        return
-    columns = "id, title, summary, body, visibility, status, created"
-    with cur.copy(f"COPY {schema}.docs ({columns}) FROM STDIN") as copy:
-        for row in _doc_rows(rows):
-            copy.write_row(row)
-    with cur.copy(
-        f"COPY {schema}.passages (doc_id, no, visibility, multi, tsv) FROM STDIN"
-    ) as copy:
-        for row in _passage_rows(rows):
-            copy.write_row(row)
-    with cur.copy(f"COPY {schema}.heads (doc_id, visibility, head) FROM STDIN") as copy:
-        for r in rows:
-            copy.write_row((r.doc.id, r.doc.visibility, r.head))
-    with cur.copy(f"COPY {schema}.doc_values (doc_id, facet, value) FROM STDIN") as copy:
-        for r in rows:
-            for facet, value in r.values:
-                copy.write_row((r.doc.id, facet, value))
-    for r in rows:
-        frequency.update(r.lexemes)
