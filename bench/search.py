@@ -57,7 +57,7 @@ from kennisnet.search.sqlite_backend import SqliteBackend  # noqa: E402
 from kennisnet.search.whoosh import WhooshBackend  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
-ENGINES = ("kennisnet", "kennisnet-whoosh", "whoosh-plain", "fts5")
+ENGINES = ("kennisnet", "kennisnet-whoosh", "kennisnet-postgres", "whoosh-plain", "fts5")
 DEFAULT_ENGINES = ("kennisnet", "whoosh-plain", "fts5")
 MODES = ("top10", "facets", "full")
 MEMBER = Viewer(user_id=1, sees_members_only=True)
@@ -307,6 +307,63 @@ class KennisnetWhooshEngine:
         self.backend.close()
 
 
+class KennisnetPostgresEngine:
+    """The same analysis on ``PostgresBackend`` (``KENNISNET_SEARCH_BACKEND=postgres``), in a
+    throwaway PostgreSQL server (``tests.databases``: Debian's binaries, a unix socket, fsync
+    off) unless ``--pg-url`` names one. Its data folder is measured as the index size, less
+    the size of an empty cluster."""
+
+    name = "kennisnet-postgres"
+    url: str | None = None
+
+    def __init__(self, directory: Path) -> None:
+        from kennisnet.search.postgres_backend import PostgresBackend
+
+        self.server = None
+        url = self.url
+        if url is None:
+            from tests.databases import PostgresServer
+
+            self.server = PostgresServer(
+                name="kn-bench", settings={"shared_buffers": "512MB", "work_mem": "32MB"}
+            ).start()
+            self.server.create_database("bench")
+            url = self.server.url("bench")
+        (directory / self.name).mkdir(parents=True, exist_ok=True)
+        self.backend = PostgresBackend(url)
+
+    def build(self, docs: TimedDocs) -> None:
+        self.backend.rebuild(docs)
+
+    def index_bytes(self) -> int:
+        return self.backend.index_bytes()
+
+    def run(self, text: str, mode: str) -> int:
+        query = SearchQuery(text=text, viewer=MEMBER, per_page=10)
+        if mode == "full":
+            return len(self.backend.search(query).hits)
+        from kennisnet.search import pg_query, querylang
+        from kennisnet.search import postgres_backend as pb
+
+        tree = querylang.parse(text)
+        expr, ranking = pg_query.compile_query(tree), pg_query.rank_query(tree)
+        if expr is None or ranking is None:
+            return 0
+        with self.backend._reader() as reader:
+            kinds = pb._kinds(MEMBER)
+            visible = reader.visible(MEMBER)
+            matched = reader.matching(expr, MEMBER)
+            ranked = reader.ranked(ranking, kinds, visible, matched, 10)
+            if mode == "facets":
+                pb._facet_counts(reader, matched & visible, {}, ())
+            return len(ranked)
+
+    def close(self) -> None:
+        self.backend.close()
+        if self.server is not None:
+            self.server.stop()
+
+
 class PlainWhooshEngine:
     name = "whoosh-plain"
 
@@ -498,6 +555,7 @@ class Fts5Engine:
 ENGINE_CLASSES: dict[str, Callable[[Path], object]] = {
     "kennisnet": KennisnetEngine,
     "kennisnet-whoosh": KennisnetWhooshEngine,
+    "kennisnet-postgres": KennisnetPostgresEngine,
     "whoosh-plain": PlainWhooshEngine,
     "fts5": Fts5Engine,
 }
@@ -545,7 +603,14 @@ def profile_full_path(engine: KennisnetEngine, queries: list[str], top: int) -> 
 def source_versions() -> str:
     """Hashes of the search modules measured: the backend changes often, the figures with it."""
     parts = []
-    names = ("sqlite_backend.py", "snippets.py", "whoosh/backend.py", "analysis.py")
+    names = (
+        "sqlite_backend.py",
+        "postgres_backend.py",
+        "pg_query.py",
+        "snippets.py",
+        "whoosh/backend.py",
+        "analysis.py",
+    )
     for name in names:
         digest = hashlib.sha256((ROOT / "kennisnet" / "search" / name).read_bytes()).hexdigest()
         parts.append(f"{name} {digest[:12]}")
@@ -573,12 +638,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--profile", action="store_true", help="cProfile Kennisnet's full path")
     parser.add_argument("--tmp", type=Path, help="parent of the temporary directory")
+    parser.add_argument(
+        "--pg-url", help="kennisnet-postgres: this database, not a throwaway server's"
+    )
     args = parser.parse_args(argv)
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     unknown = set(engines) - set(ENGINES)
     if unknown:
         parser.error(f"unknown engines: {', '.join(sorted(unknown))}")
 
+    KennisnetPostgresEngine.url = args.pg_url
     vocab = build_vocabulary(args.corpus, random.Random(SEED))
     queries = make_queries(vocab, args.queries)
     report: dict[str, object] = {
@@ -609,7 +678,10 @@ def main(argv: list[str] | None = None) -> int:
             engine.build(docs)  # type: ignore[attr-defined]
             seconds = time.perf_counter() - start - docs.generation_seconds
             cpu_seconds = time.process_time() - start_cpu - docs.generation_cpu_seconds
-            size = sum(p.stat().st_size for p in (workdir / name).rglob("*") if p.is_file())
+            if hasattr(engine, "index_bytes"):
+                size = engine.index_bytes()
+            else:
+                size = sum(p.stat().st_size for p in (workdir / name).rglob("*") if p.is_file())
             result: dict[str, object] = {
                 "index_seconds": seconds,
                 "docs_per_second": args.docs / seconds,
@@ -664,6 +736,18 @@ def main(argv: list[str] | None = None) -> int:
                     for m in MODES
                 )
             )
+    if "kennisnet" in results and "kennisnet-postgres" in results:
+        # The issue's targets read as PostgreSQL against FTS5 (>1 means PostgreSQL is slower).
+        ours, theirs = results["kennisnet-postgres"], results["kennisnet"]
+        ratio = {f"{m}_p95": ours[m]["p95"] / theirs[m]["p95"] for m in MODES}
+        ratio["docs_per_second"] = theirs["docs_per_second"] / ours["docs_per_second"]
+        ratio["index_mb"] = ours["index_mb"] / theirs["index_mb"]
+        report.setdefault("ratios", {})["postgres_vs_fts5"] = ratio
+        print(
+            "  postgres / fts5: "
+            + ", ".join(f"{key} {value:.2f}x" for key, value in ratio.items())
+            + f"; full p95 {ours['full']['p95']:.1f} ms vs {theirs['full']['p95']:.1f} ms"
+        )
     report["load_after"] = os.getloadavg()
     print(f"# load average before {report['load_before']}, after {report['load_after']}")
     if args.json:

@@ -16,7 +16,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     # Imported here, not at the top: the extraction child process imports this package on its
     # way to kennisnet.extraction and must not pay for Flask's extensions, the views and the CLI.
     from kennisnet import cli
-    from kennisnet.core import queue
+    from kennisnet.core import queue, replica
     from kennisnet.core.extensions import init_extensions
     from kennisnet.curation import tasks as _curation_tasks  # noqa: F401 - registers its task
     from kennisnet.documents import digest_tasks as _digest_tasks  # noqa: F401 - the digest task
@@ -38,7 +38,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         )
     init_extensions(app)
     queue.init_app(app)
-    app.extensions["kennisnet.search"] = make_search_backend(app.config)
+    app.extensions["kennisnet.search"] = make_search_backend(
+        app.config, read_allowed=replica.reads_allowed
+    )
     indexing.note_index_version(app)
     register_blueprints(app)
     cli.init_app(app)

@@ -123,3 +123,51 @@ def test_a_replica_that_is_down_leaves_the_primary_to_serve(replicated) -> None:
     replica.stop()
     assert visitor.get(f"/documenten/{doc}").status_code == 200
     assert visitor.get("/").status_code == 200
+
+
+@pytest.fixture
+def replicated_search(tmp_path: Path, servers) -> Iterator[tuple[Flask, databases.PostgresServer]]:
+    from flask_migrate import upgrade
+
+    from kennisnet.curation import categories
+
+    primary, replica = servers
+    app = make_app(
+        tmp_path,
+        SQLALCHEMY_DATABASE_URI=primary.url("kennisnet"),
+        DATABASE_READ_URL=replica.url("kennisnet"),
+        SEARCH_BACKEND="postgres",
+    )
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        upgrade()
+        categories.seed()
+        yield app, replica
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+        app.extensions["kennisnet.search"].close()
+
+
+def test_searches_of_browsers_read_the_index_on_the_replica(replicated_search) -> None:
+    app, replica = replicated_search
+    author = make_user(email="zoeker@example.org")
+    make_document(author, "De buurtbus rijdt op dinsdag.", title="Buurtbus")
+    visitor: FlaskClient = app.test_client()
+    # The index rows are written after the document's: wait for the replica to have them too.
+    wait_for(lambda: "Buurtbus" in visitor.get("/zoeken?q=buurtbus").get_data(as_text=True))
+    replica.execute("SELECT pg_wal_replay_pause()")
+    make_document(author, "De moestuin zoekt vrijwilligers.", title="Moestuin")
+    time.sleep(0.5)
+
+    # The replica's index has not replayed the new document yet.
+    assert "Moestuin" not in visitor.get("/zoeken?q=moestuin").get_data(as_text=True)
+    member = app.test_client()
+    AuthActions(member).login("zoeker@example.org")
+    assert "Moestuin" in member.get("/zoeken?q=moestuin").get_data(as_text=True)
+
+    replica.execute("SELECT pg_wal_replay_resume()")
+    deadline = time.monotonic() + 30
+    while "Moestuin" not in visitor.get("/zoeken?q=moestuin").get_data(as_text=True):
+        assert time.monotonic() < deadline, "the replica's index did not catch up"
+        time.sleep(0.2)

@@ -30,8 +30,13 @@ _READ_METHODS = frozenset({"GET", "HEAD"})
 log = logging.getLogger(__name__)
 
 
+def reads_allowed() -> bool:
+    """Whether this request may read the replica at all (the search backend asks too)."""
+    return has_request_context() and bool(g.get("kennisnet_replica", False))
+
+
 def _may_read_from_replica(clause: Any) -> bool:
-    if not has_request_context() or not g.get("kennisnet_replica", False):
+    if not reads_allowed():
         return False
     if isinstance(clause, Select):
         return clause._for_update_arg is None

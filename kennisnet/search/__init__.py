@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import current_app
@@ -47,14 +47,18 @@ __all__ = [
 ]
 
 
-BACKENDS = ("sqlite", "whoosh")
+BACKENDS = ("sqlite", "whoosh", "postgres")
 
 
-def make_search_backend(config: Mapping[str, Any]) -> SearchBackend:
-    """Pick the backend from config (``SEARCH_BACKEND``); both keep their files in INDEX_DIR.
+def make_search_backend(
+    config: Mapping[str, Any], read_allowed: Callable[[], bool] | None = None
+) -> SearchBackend:
+    """Pick the backend from config (``SEARCH_BACKEND``).
 
     SQLite FTS5 is the default (faster at every size measured, see docs/benchmarks.md); Whoosh
-    stays selectable with the same Dutch analysis.
+    stays selectable with the same Dutch analysis. Both keep their files in INDEX_DIR; the
+    PostgreSQL backend keeps its index in the app's database, which must then be PostgreSQL
+    (a ValueError says so at start-up otherwise).
     """
     name = config.get("SEARCH_BACKEND") or "sqlite"
     if name == "whoosh":
@@ -66,6 +70,14 @@ def make_search_backend(config: Mapping[str, Any]) -> SearchBackend:
         from kennisnet.search.sqlite_backend import SqliteBackend  # see above
 
         return SqliteBackend(config["INDEX_DIR"])
+    if name == "postgres":
+        from kennisnet.search.postgres_backend import PostgresBackend, database_url  # see above
+
+        return PostgresBackend(
+            database_url(config),
+            read_url=config.get("DATABASE_READ_URL") or None,
+            read_allowed=read_allowed,
+        )
     raise ValueError(f"KENNISNET_SEARCH_BACKEND must be one of {', '.join(BACKENDS)}, not {name!r}")
 
 

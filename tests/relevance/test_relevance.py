@@ -21,8 +21,7 @@ import pytest
 from kennisnet.extraction import detect_kind_path, extract
 from kennisnet.search import IndexedDocument, SearchQuery, Viewer
 from kennisnet.search.analysis import rejoin_hyphenated
-from kennisnet.search.sqlite_backend import SqliteBackend
-from kennisnet.search.whoosh import WhooshBackend
+from tests.search.engines import ENGINES, Engines
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parents[2] / "shared" / "corpus"
@@ -137,15 +136,16 @@ def documents() -> dict[int, Judged]:
 Engine = Callable[[str], list[str]]
 
 
-@pytest.fixture(scope="module", params=["sqlite", "whoosh"])
+@pytest.fixture(scope="module", params=ENGINES)
 def kennisnet(
     documents: dict[int, Judged],
     tmp_path_factory: pytest.TempPathFactory,
     request: pytest.FixtureRequest,
 ) -> Engine:
-    """Kennisnet's analysis on each backend: both must clear the floors."""
-    backend_class = {"sqlite": SqliteBackend, "whoosh": WhooshBackend}[request.param]
-    backend = backend_class(tmp_path_factory.mktemp("kennisnet") / "index")
+    """Kennisnet's analysis on each backend: every one must clear the floors."""
+    engines = Engines()
+    request.addfinalizer(engines.close_all)
+    backend = engines.open(request.param, tmp_path_factory.mktemp("kennisnet") / "index")
     backend.rebuild(indexed(doc_id, doc) for doc_id, doc in documents.items())
 
     def search(text: str) -> list[str]:

@@ -27,4 +27,8 @@ def test_bench_search_runs_every_engine(tmp_path: Path, capsys: pytest.CaptureFi
     assert set(report["engines"]) == set(bench.ENGINES)
     for figures in report["engines"].values():
         assert all(figures[mode]["p95"] >= 0 for mode in bench.MODES)
-    assert "Kennisnet relative to the others" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "Kennisnet relative to the others" in printed
+    assert "postgres / fts5" in printed
+    assert report["engines"]["kennisnet-postgres"]["index_mb"] > 0
+    assert "postgres_vs_fts5" in report["ratios"]

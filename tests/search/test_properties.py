@@ -17,9 +17,8 @@ from kennisnet.accounts.permissions import SYSTEM
 from kennisnet.curation import synonyms
 from kennisnet.search import IndexedDocument, SearchBackend, SearchQuery, Viewer, querylang
 from kennisnet.search.fts_query import COLUMNS, compile_query
-from kennisnet.search.sqlite_backend import SqliteBackend
-from kennisnet.search.whoosh import WhooshBackend
 from tests.factories import make_document, make_user
+from tests.search.engines import ENGINES, Engines
 
 # Query syntax characters, Dutch letters with diacritics, and anything else Unicode has.
 QUERY_ALPHABET = st.characters(codec="utf-8", exclude_categories=("Cs",))
@@ -54,12 +53,13 @@ QUERIES = st.one_of(
 )
 
 
-@pytest.fixture(scope="module", params=["sqlite", "whoosh"])
+@pytest.fixture(scope="module", params=ENGINES)
 def backend(
     tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> SearchBackend:
-    backend_class = {"sqlite": SqliteBackend, "whoosh": WhooshBackend}[request.param]
-    search = backend_class(Path(tmp_path_factory.mktemp("prop")) / "index")
+    engines = Engines()
+    request.addfinalizer(engines.close_all)
+    search = engines.open(request.param, Path(tmp_path_factory.mktemp("prop")) / "index")
     search.index(
         IndexedDocument(
             id=n,

@@ -1,4 +1,4 @@
-"""Both backends behind the search boundary: filters, facets, visibility, safety."""
+"""Every backend behind the search boundary: filters, facets, visibility, safety."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import shutil
 import sqlite3
 import threading
 import time
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -13,8 +14,10 @@ import pytest
 
 from kennisnet.search import ANONYMOUS, IndexedDocument, SearchBackend, SearchQuery, Viewer
 from kennisnet.search.analysis import rejoin_hyphenated
+from kennisnet.search.postgres_backend import PostgresBackend
 from kennisnet.search.sqlite_backend import SqliteBackend
 from kennisnet.search.whoosh import WhooshBackend
+from tests.search.engines import ENGINES, FILE_ENGINES, Engines
 
 MEMBER = Viewer(user_id=1, sees_members_only=True)
 
@@ -42,16 +45,29 @@ def doc(id: int, **overrides: object) -> IndexedDocument:
     return IndexedDocument(**values)
 
 
-BACKEND_CLASSES = {"sqlite": SqliteBackend, "whoosh": WhooshBackend}
+Open = Callable[[Path], SearchBackend]
 
 
-@pytest.fixture(params=sorted(BACKEND_CLASSES))
-def backend_class(request: pytest.FixtureRequest) -> type:
-    return BACKEND_CLASSES[request.param]
+def _opener(name: str) -> Iterator[Open]:
+    engines = Engines()
+    yield lambda folder: engines.open(name, folder)
+    engines.close_all()
+
+
+@pytest.fixture(params=ENGINES)
+def backend_class(request: pytest.FixtureRequest) -> Iterator[Open]:
+    """Opens an index of the engine under test in a folder (or the folder's own database)."""
+    yield from _opener(request.param)
+
+
+@pytest.fixture(params=FILE_ENGINES)
+def file_backend_class(request: pytest.FixtureRequest) -> Iterator[Open]:
+    """The engines that keep their index in files: generations, snapshots, the write lock."""
+    yield from _opener(request.param)
 
 
 @pytest.fixture
-def backend(tmp_path: Path, backend_class: type) -> SearchBackend:
+def backend(tmp_path: Path, backend_class: Open) -> SearchBackend:
     search = backend_class(tmp_path / "index")
     search.index(
         [
@@ -195,7 +211,7 @@ def test_field_syntax_does_not_reach_members_only(backend: SearchBackend) -> Non
     assert 3 not in ids(backend.search(SearchQuery(text="visibility:members geheim")))
 
 
-def test_snippets_highlight_and_escape(tmp_path: Path, backend_class: type) -> None:
+def test_snippets_highlight_and_escape(tmp_path: Path, backend_class: Open) -> None:
     search = backend_class(tmp_path / "idx")
     search.index([doc(1, body="Een <script>alert(1)</script> buurtkamer voor iedereen.")])
     hit = search.search(SearchQuery(text="buurtkamer")).hits[0]
@@ -217,20 +233,29 @@ def test_rebuild_swaps_generation(backend: SearchBackend) -> None:
     count = backend.rebuild([doc(7, title="Alleen dit document")])
     assert count == 1
     assert backend.indexed_ids() == {7}
-    assert len(list(backend.directory.glob("gen-*"))) == 1
+    if isinstance(backend, PostgresBackend):
+        # The schema built aside was renamed into place: nothing of the old one is left.
+        schemas = _schemas(backend)
+        assert "kennisnet_search" in schemas and "kennisnet_search_new" not in schemas
+    else:
+        assert len(list(backend.directory.glob("gen-*"))) == 1
 
 
-def test_missing_or_foreign_index_needs_rebuild(tmp_path: Path, backend_class: type) -> None:
+def test_missing_or_foreign_index_needs_rebuild(tmp_path: Path, backend_class: Open) -> None:
     search = backend_class(tmp_path / "idx")
     assert search.needs_rebuild()
     search.rebuild([])
     assert not search.needs_rebuild()
+    if isinstance(search, PostgresBackend):
+        _sql(search, "UPDATE kennisnet_search.meta SET value = '0.0' WHERE key = 'schema'")
+        assert search.needs_rebuild()
+        return
     version_file = next(search.directory.glob("gen-*/kennisnet-schema.json"))
     version_file.write_text('{"version": "0.0"}')
     assert search.needs_rebuild()
 
 
-def test_empty_body_indexes(tmp_path: Path, backend_class: type) -> None:
+def test_empty_body_indexes(tmp_path: Path, backend_class: Open) -> None:
     search = backend_class(tmp_path / "idx")
     search.index([doc(1, body="", summary="   ")])
     assert search.search(SearchQuery(text="document")).total == 1
@@ -276,7 +301,7 @@ def test_reused_searchers_see_every_write(backend: SearchBackend) -> None:
 
 
 def test_compound_query_finds_its_parts_below_the_compound(
-    tmp_path: Path, backend_class: type
+    tmp_path: Path, backend_class: Open
 ) -> None:
     search = backend_class(tmp_path / "idx")
     search.index(
@@ -289,7 +314,7 @@ def test_compound_query_finds_its_parts_below_the_compound(
     assert ids(search.search(SearchQuery(text="buurtinitiatief"))) == [1, 2]
 
 
-def test_phrases_match_word_forms_in_order(tmp_path: Path, backend_class: type) -> None:
+def test_phrases_match_word_forms_in_order(tmp_path: Path, backend_class: Open) -> None:
     search = backend_class(tmp_path / "idx")
     search.index(
         [
@@ -309,7 +334,7 @@ def test_or_not_and_parentheses(backend: SearchBackend) -> None:
     assert ids(either) == [1]
 
 
-def test_paging_covers_every_hit_once(tmp_path: Path, backend_class: type) -> None:
+def test_paging_covers_every_hit_once(tmp_path: Path, backend_class: Open) -> None:
     search = backend_class(tmp_path / "idx")
     search.index([doc(n, title=f"Buurtkamer {n}", body="buurtkamer " * n) for n in range(1, 26)])
     everything = ids(search.search(SearchQuery(text="buurtkamer", per_page=100)))
@@ -331,6 +356,16 @@ def test_an_index_from_the_other_engine_needs_a_rebuild(tmp_path: Path) -> None:
     assert WhooshBackend(tmp_path / "idx").needs_rebuild()
 
 
+def _sql(search: PostgresBackend, statement: str) -> list[tuple]:
+    with search.engine.begin() as conn:
+        result = conn.exec_driver_sql(statement)
+        return list(result) if result.returns_rows else []
+
+
+def _schemas(search: PostgresBackend) -> set[str]:
+    return {row[0] for row in _sql(search, "SELECT nspname FROM pg_namespace")}
+
+
 def test_backend_is_chosen_by_setting(tmp_path: Path) -> None:
     from kennisnet.core.config import settings_from_env
     from kennisnet.search import make_search_backend
@@ -345,7 +380,7 @@ def test_backend_is_chosen_by_setting(tmp_path: Path) -> None:
         make_search_backend({**default, "SEARCH_BACKEND": "elastic"})
 
 
-def test_rejoined_words_are_found_and_marked(tmp_path: Path, backend_class: type) -> None:
+def test_rejoined_words_are_found_and_marked(tmp_path: Path, backend_class: Open) -> None:
     # Hyphens at line ends are rejoined once, when the indexed document is built; the backend
     # indexes and marks the text as given.
     search = backend_class(tmp_path / "idx")
@@ -356,14 +391,14 @@ def test_rejoined_words_are_found_and_marked(tmp_path: Path, backend_class: type
     assert search.search(SearchQuery(text="holland")).total == 1  # a capital: a real hyphen
 
 
-def test_backends_index_text_as_given(tmp_path: Path, backend_class: type) -> None:
+def test_backends_index_text_as_given(tmp_path: Path, backend_class: Open) -> None:
     # Rejoining twice would be harmless but is not the backend's job: a broken word stays two.
     search = backend_class(tmp_path / "idx")
     search.index([doc(1, body="de vrijwilli-\ngers")])
     assert search.search(SearchQuery(text="vrijwilligers")).total == 0
 
 
-def test_schema_version_is_none_without_an_index(tmp_path: Path, backend_class: type) -> None:
+def test_schema_version_is_none_without_an_index(tmp_path: Path, backend_class: Open) -> None:
     search = backend_class(tmp_path / "idx")
     assert search.schema_version() is None
     assert search.needs_rebuild()
@@ -372,16 +407,16 @@ def test_schema_version_is_none_without_an_index(tmp_path: Path, backend_class: 
     assert not search.needs_rebuild()
 
 
-def test_snapshot_without_an_index_copies_nothing(tmp_path: Path, backend_class: type) -> None:
+def test_snapshot_without_an_index_copies_nothing(tmp_path: Path, backend_class: Open) -> None:
     search = backend_class(tmp_path / "idx")
     assert search.snapshot(tmp_path / "copy") is None
     assert not (tmp_path / "copy").exists()
 
 
 def test_snapshot_copies_the_live_generation_and_opens_as_an_index(
-    tmp_path: Path, backend_class: type
+    tmp_path: Path, file_backend_class: Open
 ) -> None:
-    search = backend_class(tmp_path / "idx")
+    search = file_backend_class(tmp_path / "idx")
     search.rebuild([doc(1, body="coöperatie")])
     search.index([doc(2, body="mantelzorg")])  # after the rebuild: in the write-ahead log
     version = search.snapshot(tmp_path / "copy")
@@ -391,16 +426,16 @@ def test_snapshot_copies_the_live_generation_and_opens_as_an_index(
     copied = sorted(p.name for p in (tmp_path / "copy" / generation).iterdir())
     assert copied and not any(name.endswith("-shm") for name in copied)
     # The copy is a complete index: every write made before the snapshot is in it.
-    restored = backend_class(tmp_path / "copy")
+    restored = file_backend_class(tmp_path / "copy")
     assert not restored.needs_rebuild()
     assert restored.indexed_ids() == {1, 2}
     assert restored.search(SearchQuery(text="mantelzorg")).total == 1
 
 
-def test_snapshot_waits_for_a_writer(tmp_path: Path, backend_class: type) -> None:
-    search = backend_class(tmp_path / "idx")
+def test_snapshot_waits_for_a_writer(tmp_path: Path, file_backend_class: Open) -> None:
+    search = file_backend_class(tmp_path / "idx")
     search.rebuild([doc(1)])
-    other = backend_class(tmp_path / "idx")
+    other = file_backend_class(tmp_path / "idx")
     done = threading.Event()
 
     def copy() -> None:
@@ -427,7 +462,7 @@ def test_an_unreadable_generation_is_reported_not_recreated(tmp_path: Path) -> N
     assert search.needs_rebuild()
 
 
-def test_not_alone_and_not_in_the_or_fallback(tmp_path: Path, backend_class: type) -> None:
+def test_not_alone_and_not_in_the_or_fallback(tmp_path: Path, backend_class: Open) -> None:
     search = backend_class(tmp_path / "idx")
     search.index(
         [
@@ -452,7 +487,7 @@ def test_a_run_of_brackets_is_an_ordinary_query(backend: SearchBackend) -> None:
     assert ids(results) == [4]
 
 
-def test_newest_paging_with_equal_times(tmp_path: Path, backend_class: type) -> None:
+def test_newest_paging_with_equal_times(tmp_path: Path, backend_class: Open) -> None:
     search = backend_class(tmp_path / "idx")
     same = datetime(2025, 3, 30, 2, 50)
     search.index([doc(n, created=same) for n in range(1, 26)])
@@ -460,7 +495,7 @@ def test_newest_paging_with_equal_times(tmp_path: Path, backend_class: type) -> 
     assert sorted(i for page in pages for i in page) == list(range(1, 26))
 
 
-def test_hits_are_never_more_than_the_total(tmp_path: Path, backend_class: type) -> None:
+def test_hits_are_never_more_than_the_total(tmp_path: Path, backend_class: Open) -> None:
     search = backend_class(tmp_path / "idx")
     search.index(
         [
@@ -520,7 +555,7 @@ def test_correction_counts_only_what_the_viewer_may_see(tmp_path: Path) -> None:
 
 
 def test_a_compound_part_in_the_title_counts_as_a_title_match(
-    tmp_path: Path, backend_class: type
+    tmp_path: Path, backend_class: Open
 ) -> None:
     # "netwerk" is a part of "Buurtnetwerken" in the title of 1, of one in the body of 2.
     search = backend_class(tmp_path / "idx")
@@ -536,7 +571,7 @@ def test_a_compound_part_in_the_title_counts_as_a_title_match(
 
 
 def test_highlights_mark_a_compound_query_but_not_words_sharing_a_part(
-    tmp_path: Path, backend_class: type
+    tmp_path: Path, backend_class: Open
 ) -> None:
     search = backend_class(tmp_path / "idx")
     body = "Het buurtinitiatief begon in het buurthuis, een initiatief uit de buurt."
@@ -546,3 +581,145 @@ def test_highlights_mark_a_compound_query_but_not_words_sharing_a_part(
     assert "<mark>buurthuis</mark>" not in snippet
     # The parts as words of their own are what the query also matches.
     assert "<mark>initiatief</mark>" in snippet and "<mark>buurt</mark>" in snippet
+
+
+# -- PostgreSQL: what differs from the file engines -------------------------------------------
+@pytest.fixture
+def pg_open() -> Iterator[Open]:
+    yield from _opener("postgres")
+
+
+def test_postgres_needs_a_postgresql_app_database(tmp_path: Path) -> None:
+    from kennisnet.core.config import settings_from_env
+    from kennisnet.search import make_search_backend
+
+    settings = settings_from_env(
+        {"KENNISNET_DATA_DIR": str(tmp_path), "KENNISNET_SEARCH_BACKEND": "postgres"}
+    )
+    with pytest.raises(ValueError, match="must be a PostgreSQL database"):
+        make_search_backend(settings)
+
+
+def test_postgres_snapshot_copies_nothing_the_database_holds_it(
+    tmp_path: Path, pg_open: Open
+) -> None:
+    search = pg_open(tmp_path / "idx")
+    search.rebuild([doc(1, body="coöperatie")])
+    assert search.snapshot(tmp_path / "copy") is None
+    assert not (tmp_path / "copy").exists()
+
+
+def test_postgres_every_app_server_sees_one_index(tmp_path: Path, pg_open: Open) -> None:
+    web, worker = pg_open(tmp_path / "idx"), pg_open(tmp_path / "idx")
+    worker.index([doc(1, title="Buurtkamer open")])
+    assert ids(web.search(SearchQuery(text="buurtkamer"))) == [1]
+    worker.remove([1])
+    assert web.search(SearchQuery(text="buurtkamer")).total == 0
+
+
+def test_postgres_long_documents_are_passages_matched_as_one(tmp_path: Path, pg_open: Open) -> None:
+    from kennisnet.search.pg_query import OVERLAP, PASSAGE_POSITIONS
+
+    filler = " ".join(f"woord{i}" for i in range(PASSAGE_POSITIONS * 2))
+    search = pg_open(tmp_path / "idx")
+    search.index(
+        [
+            doc(1, title="Jaarverslag", body=f"mantelzorg {filler} buurtkamer"),
+            doc(2, title="Kort", body="mantelzorg en buurtkamer"),
+            # A phrase across the cut between two passages is found: they overlap.
+            doc(
+                3,
+                body=f"{' '.join(f'vul{i}' for i in range(PASSAGE_POSITIONS - OVERLAP // 2))}"
+                " repair cafe",
+            ),
+        ]
+    )
+    rows = _sql(search, "SELECT doc_id, count(*) FROM kennisnet_search.passages GROUP BY 1")
+    assert dict(rows)[1] >= 3  # positions stop at 16,383: the body was cut
+    # Words in different passages still make one match, scored by its best passage.
+    assert sorted(ids(search.search(SearchQuery(text="mantelzorg buurtkamer")))) == [1, 2]
+    assert ids(search.search(SearchQuery(text="jaarverslag buurtkamer"))) == [1]
+    assert ids(search.search(SearchQuery(text="buurtkamer NOT jaarverslag"))) == [2]
+    assert ids(search.search(SearchQuery(text='"repair cafe"'))) == [3]
+    assert search.search(SearchQuery(text='"mantelzorg buurtkamer"')).total == 1
+
+
+def test_postgres_rebuild_keeps_searches_answering(tmp_path: Path, pg_open: Open) -> None:
+    search = pg_open(tmp_path / "idx")
+    search.rebuild([doc(n, title=f"Buurtkamer {n}") for n in range(1, 6)])
+    reader = pg_open(tmp_path / "idx")
+    errors: list[BaseException] = []
+    totals: list[int] = []
+    stop = threading.Event()
+
+    def keep_searching() -> None:
+        while not stop.is_set():
+            try:
+                totals.append(reader.search(SearchQuery(text="buurtkamer")).total)
+            except BaseException as exc:
+                errors.append(exc)
+
+    thread = threading.Thread(target=keep_searching)
+    thread.start()
+    try:
+        for _ in range(3):
+            search.rebuild([doc(n, title=f"Buurtkamer {n}") for n in range(1, 6)])
+    finally:
+        stop.set()
+        thread.join(30)
+    assert not errors
+    assert totals and set(totals) == {5}  # never an empty or half-built index
+
+
+def test_postgres_writers_wait_for_each_other(tmp_path: Path, pg_open: Open) -> None:
+    search = pg_open(tmp_path / "idx")
+    search.rebuild([doc(1)])
+    other = pg_open(tmp_path / "idx")
+    done = threading.Event()
+
+    def write() -> None:
+        other.index([doc(2, title="Later")])
+        done.set()
+
+    assert isinstance(search, PostgresBackend)
+    with search.write_lock():
+        thread = threading.Thread(target=write)
+        thread.start()
+        assert not done.wait(0.3)  # held off by the advisory lock another session holds
+    thread.join(10)
+    assert done.is_set()
+    assert search.indexed_ids() == {1, 2}
+
+
+def test_postgres_term_counts_follow_writes(tmp_path: Path, pg_open: Open) -> None:
+    search = pg_open(tmp_path / "idx")
+    search.index([doc(1, body="buurtkamer"), doc(2, body="buurtkamer")])
+    count = "SELECT docs FROM kennisnet_search.terms WHERE term = 'buurtkamer'"
+    assert _sql(search, count) == [(2,)]
+    search.index([doc(2, body="tuin")])
+    assert _sql(search, count) == [(1,)]
+    search.remove([1])
+    assert _sql(search, count) == []
+    search.rebuild([doc(3, body="buurtkamer buurtkamer"), doc(4, body="buurtkamer")])
+    assert _sql(search, count) == [(2,)]
+
+
+def test_postgres_ranks_title_matches_first_past_the_window(
+    tmp_path: Path, pg_open: Open, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kennisnet.search import postgres_backend
+
+    search = pg_open(tmp_path / "idx")
+    body_only = [doc(n, body="buurtkamer " * 5 + "en verder") for n in range(1, 9)]
+    search.index([*body_only, doc(20, title="De buurtkamer", body="open"), doc(21, body="tuin")])
+    everything = search.search(SearchQuery(text="buurtkamer", per_page=100))
+    # A window smaller than the matches: only the best heads get the full score.
+    monkeypatch.setattr(postgres_backend, "RANK_WINDOW", 3)
+    first = search.search(SearchQuery(text="buurtkamer", per_page=2))
+    assert first.total == everything.total == 9
+    assert ids(first)[0] == 20  # the title match, found by the first phase
+    # Paging past the window ranks everything in full: every hit once.
+    pages = [
+        ids(search.search(SearchQuery(text="buurtkamer", per_page=4, page=p))) for p in (1, 2, 3)
+    ]
+    assert sorted(i for page in pages for i in page) == sorted(ids(everything))
