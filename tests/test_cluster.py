@@ -142,13 +142,14 @@ def test_two_hosts_survive_a_killed_worker_and_a_killed_app(
     try:
         for host_env in on:
             port = free_port()
-            process = subprocess.Popen(
-                [*KENNISNET, "serve", "--port", str(port), "--no-worker"],
-                env=host_env,
-                cwd=ROOT,
-                stdout=subprocess.DEVNULL,
-                stderr=(tmp_path / f"app-{port}.log").open("wb"),
-            )
+            with (tmp_path / f"app-{port}.log").open("wb") as log:
+                process = subprocess.Popen(
+                    [*KENNISNET, "serve", "--port", str(port), "--no-worker"],
+                    env=host_env,
+                    cwd=ROOT,
+                    stdout=subprocess.DEVNULL,
+                    stderr=log,
+                )
             processes.append(process)
             apps.append(App(f"http://127.0.0.1:{port}", token, process))
         workers = [
