@@ -30,6 +30,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -112,7 +113,10 @@ def wrk(url: str, clients: int, seconds: int, script: Path) -> dict[str, float]:
         text=True,
         check=True,
     )
-    line = next(x for x in result.stdout.splitlines() if x.startswith("RESULT "))
+    lines = [x for x in result.stdout.splitlines() if x.startswith("RESULT ")]
+    if not lines:
+        raise SystemExit(f"wrk said: {result.stdout[-1500:]} {result.stderr[-1500:]}")
+    line = lines[0]
     raw = json.loads(line.removeprefix("RESULT "))
     errors = raw["connect"] + raw["read"] + raw["write"] + raw["status"] + raw["timeout"]
     return {
@@ -249,7 +253,11 @@ def main(argv: list[str] | None = None) -> int:
         prefix = "/zoeken?q=" if args.path == "html" else "/api/v1/search?q="
         script = work / "search.lua"
         script.write_text(
-            WRK_SCRIPT % {"words": ", ".join(json.dumps(w) for w in words), "prefix": prefix}
+            WRK_SCRIPT
+            % {
+                "words": ", ".join(json.dumps(urllib.parse.quote(w)) for w in words),
+                "prefix": prefix,
+            }
         )
         bare = work / "bare.lua"
         bare.write_text(WRK_SCRIPT % {"words": '""', "prefix": "/healthz"})

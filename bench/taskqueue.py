@@ -1,6 +1,6 @@
 """Queue benchmark: Huey on SQLite (today's queue), on Redis and on PostgreSQL, side by side.
 
-    .venv/bin/python bench/queue.py [--tasks 5000] [--samples 200] [--engines sqlite,redis,...]
+    .venv/bin/python bench/taskqueue.py [--tasks 5000] [--samples 200] [--engines sqlite,redis,...]
                                     [--json out.json]
 
 Each engine gets a fresh server or file (Redis and PostgreSQL are throwaway servers on unix
