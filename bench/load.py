@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import itertools
 import json
 import os
 import shutil
@@ -130,6 +131,9 @@ def wrk(url: str, clients: int, seconds: int, script: Path) -> dict[str, float]:
     }
 
 
+_UPLOADS = itertools.count(1)
+
+
 class Uploader(threading.Thread):
     """Uploads a small public text at a steady rate through the API, keeping every answer."""
 
@@ -141,11 +145,10 @@ class Uploader(threading.Thread):
         self.refused: list[str] = []
 
     def run(self) -> None:
-        n = 0
         next_at = time.monotonic()
         while not self.stop.is_set():
-            n += 1
-            word = f"lastproef{os.getpid()}x{n}"
+            # Unique across the runs of this process: the same text twice is a duplicate (409).
+            word = f"lastproef{os.getpid()}x{next(_UPLOADS)}"
             name, content = bench_import.sample("txt", word, self.work)
             payload, ctype = bench_import.multipart(name, content)
             try:
