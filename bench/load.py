@@ -135,7 +135,9 @@ _UPLOADS = itertools.count(1)
 
 
 class Uploader(threading.Thread):
-    """Uploads a small public text at a steady rate through the API, keeping every answer."""
+    """Starts an upload of a small public text at a fixed rate through the API, whatever the
+    answers' latency (each in a thread of its own, as separate members would), and keeps
+    every answer."""
 
     def __init__(self, base: str, token: str, rate: float, work: Path) -> None:
         super().__init__(daemon=True)
@@ -143,23 +145,36 @@ class Uploader(threading.Thread):
         self.stop = threading.Event()
         self.accepted: list[int] = []
         self.refused: list[str] = []
+        self.started = 0
+        self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
+
+    def _upload(self, word: str) -> None:
+        name, content = bench_import.sample("txt", word, self.work)
+        payload, ctype = bench_import.multipart(name, content)
+        try:
+            answer = bench_import.request(
+                f"{self.base}/api/v1/documents", self.token, payload, ctype
+            )
+            with self._lock:
+                self.accepted.append(int(answer["id"]))
+        except Exception as exc:  # counted, not raised: a refused upload is a finding
+            with self._lock:
+                self.refused.append(repr(exc))
 
     def run(self) -> None:
         next_at = time.monotonic()
         while not self.stop.is_set():
             # Unique across the runs of this process: the same text twice is a duplicate (409).
             word = f"lastproef{os.getpid()}x{next(_UPLOADS)}"
-            name, content = bench_import.sample("txt", word, self.work)
-            payload, ctype = bench_import.multipart(name, content)
-            try:
-                answer = bench_import.request(
-                    f"{self.base}/api/v1/documents", self.token, payload, ctype
-                )
-                self.accepted.append(int(answer["id"]))
-            except Exception as exc:  # counted, not raised: a refused upload is a finding
-                self.refused.append(repr(exc))
+            thread = threading.Thread(target=self._upload, args=(word,), daemon=True)
+            thread.start()
+            self._threads.append(thread)
+            self.started += 1
             next_at += 1 / self.rate
             self.stop.wait(max(0.0, next_at - time.monotonic()))
+        for thread in self._threads:
+            thread.join(timeout=120)
 
 
 def all_processed(base: str, token: str, ids: list[int], seconds: float = 120) -> list[int]:
@@ -276,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
             uploader.stop.set()
             uploader.join()
             reference = wrk(f"{base}/", clients, max(3, args.seconds // 4), bare)
+            row["uploads_started"] = uploader.started
             row["uploads"] = len(uploader.accepted)
             row["uploads_refused"] = len(uploader.refused)
             row["reference_per_second"] = reference["per_second"]

@@ -118,8 +118,17 @@ class _Reader:
     def __init__(self, cur: psycopg.Cursor[Any], snapshot: Snapshot) -> None:
         self.cur = cur
         self.snapshot = snapshot
+        self._seqscan = True
 
     def rows(self, sql: str, *params: object) -> list[tuple[Any, ...]]:
+        # Text matching (@@) must use the GIN index: the planner does not count reading the
+        # toasted vectors and would scan the passages, ten times slower. Everything else (the
+        # snapshot's facet values and masks, read again after every index write) is a plain
+        # scan of a small table, which the same setting would make several times slower.
+        matching = "@@" in sql
+        if matching == self._seqscan:
+            self.cur.execute(f"SET LOCAL enable_seqscan = {'off' if matching else 'on'}")
+            self._seqscan = not matching
         self.cur.execute(sql, params or None)
         return self.cur.fetchall()
 
@@ -395,9 +404,6 @@ class PostgresBackend:
         with self._connection(read=True) as conn, conn.cursor() as cur:
             # One snapshot per search: every query in it sees the same index version.
             cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            # The planner does not count reading the toasted vectors: a "small" passages table
-            # looks cheaper to scan than the GIN index is to use, and is ten times slower.
-            cur.execute("SET LOCAL enable_seqscan = off")
             # Locked before the first query takes the snapshot: while a rebuild swaps schemas
             # this waits for its commit and then reads the new tables, which a snapshot taken
             # earlier would see empty. The same order as the rebuild's: no deadlock.
