@@ -118,31 +118,33 @@ class _Reader:
     def __init__(self, cur: psycopg.Cursor[Any], snapshot: Snapshot) -> None:
         self.cur = cur
         self.snapshot = snapshot
-        self._seqscan = True
+        self._seqscan = False  # as _reader sets it
 
-    def rows(self, sql: str, *params: object) -> list[tuple[Any, ...]]:
-        # Text matching (@@) must use the GIN index: the planner does not count reading the
-        # toasted vectors and would scan the passages, ten times slower. Everything else (the
-        # snapshot's facet values and masks, read again after every index write) is a plain
-        # scan of a small table, which the same setting would make several times slower.
-        matching = "@@" in sql
-        if matching == self._seqscan:
-            self.cur.execute(f"SET LOCAL enable_seqscan = {'off' if matching else 'on'}")
-            self._seqscan = not matching
+    def rows(self, sql: str, *params: object, scan: bool = False) -> list[tuple[Any, ...]]:
+        # Matching must use the GIN index: the planner does not count reading the toasted
+        # vectors and would scan the passages, ten times slower, so the transaction starts with
+        # sequential scans off. What a snapshot loads whole (facet values, masks: read again
+        # after every index write) is a scan of a small table, which that setting makes ten
+        # times slower: those pass ``scan=True``. Switched only when needed: a warm snapshot
+        # costs no round trip.
+        if scan != self._seqscan:
+            self.cur.execute(f"SET LOCAL enable_seqscan = {'on' if scan else 'off'}")
+            self._seqscan = scan
         self.cur.execute(sql, params or None)
         return self.cur.fetchall()
 
-    def ids(self, sql: str, *params: object) -> np.ndarray:
+    def ids(self, sql: str, *params: object, scan: bool = False) -> np.ndarray:
         # One string instead of a row per id: several times faster for a common word.
         sql = f"SELECT string_agg(doc_id::text, ',') FROM ({sql}) m"
-        listed = self.rows(sql, *params)[0][0]
+        listed = self.rows(sql, *params, scan=scan)[0][0]
         if not listed:
             return np.zeros(0, dtype=np.int64)
         return np.fromstring(listed, dtype=np.int64, sep=",")
 
     def size(self) -> int:
         return self.snapshot.get(
-            "size", lambda: (self.rows(f"SELECT max(id) FROM {SCHEMA}.docs")[0][0] or 0) + 1
+            "size",
+            lambda: (self.rows(f"SELECT max(id) FROM {SCHEMA}.docs", scan=True)[0][0] or 0) + 1,
         )
 
     def mask(self, ids: np.ndarray) -> Mask:
@@ -152,7 +154,8 @@ class _Reader:
 
     def all(self) -> Mask:
         return self.snapshot.get(
-            "all", lambda: self.mask(self.ids(f"SELECT id AS doc_id FROM {SCHEMA}.docs"))
+            "all",
+            lambda: self.mask(self.ids(f"SELECT id AS doc_id FROM {SCHEMA}.docs", scan=True)),
         )
 
     def visible(self, viewer: Viewer) -> Mask:
@@ -160,7 +163,7 @@ class _Reader:
 
         def compute() -> Mask:
             sql = f"SELECT id AS doc_id FROM {SCHEMA}.docs WHERE visibility = ANY(%s)"
-            return self.mask(self.ids(sql, kinds))
+            return self.mask(self.ids(sql, kinds, scan=True))
 
         return self.snapshot.get(("visible", tuple(kinds)), compute)
 
@@ -170,7 +173,7 @@ class _Reader:
             docs: list[int] = []
             codes: list[int] = []
             sql = f"SELECT doc_id, value FROM {SCHEMA}.doc_values WHERE facet = %s"
-            for doc_id, value in self.rows(sql, name):
+            for doc_id, value in self.rows(sql, name, scan=True):
                 docs.append(doc_id)
                 codes.append(labels.setdefault(value, len(labels)))
             return Facet(
@@ -182,7 +185,7 @@ class _Reader:
     def created(self) -> np.ndarray:
         def compute() -> np.ndarray:
             out = np.full(self.size(), -np.inf)
-            for doc_id, created in self.rows(f"SELECT id, created FROM {SCHEMA}.docs"):
+            for doc_id, created in self.rows(f"SELECT id, created FROM {SCHEMA}.docs", scan=True):
                 out[doc_id] = created
             return out
 
@@ -404,6 +407,8 @@ class PostgresBackend:
         with self._connection(read=True) as conn, conn.cursor() as cur:
             # One snapshot per search: every query in it sees the same index version.
             cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            # The GIN index for matching; _Reader.rows switches for whole-table loads.
+            cur.execute("SET LOCAL enable_seqscan = off")
             # Locked before the first query takes the snapshot: while a rebuild swaps schemas
             # this waits for its commit and then reads the new tables, which a snapshot taken
             # earlier would see empty. The same order as the rebuild's: no deadlock.
