@@ -178,27 +178,32 @@ def test_two_hosts_survive_a_killed_worker_and_a_killed_app(
             word = f"fietsproef{n}"
             uploaded[word] = apps[n % 2].upload(word)
 
-        # Searches go to both: what one host's worker indexed, the other app server finds.
+        # SIGKILL a worker in the middle of a task (whichever is busy first: under load one
+        # may start late), while the work of the first uploads is still going on.
+        def busy_worker() -> subprocess.Popen[bytes] | None:
+            events = read_log(log_path)
+            for worker in workers:
+                started = {d for e, p, d in events if e == "start" and p == worker.pid}
+                done = {d for e, p, d in events if e == "done" and p == worker.pid}
+                if started - done:
+                    return worker
+            return None
+
+        wait_until(lambda: busy_worker() is not None, 60, "no worker ever took a task")
+        doomed = busy_worker() or workers[0]
+        doomed.send_signal(signal.SIGKILL)
+        doomed.wait()
+
+        # Searches go to both app servers: what one host's worker indexed, the other finds.
         for n, (word, doc_id) in enumerate(list(uploaded.items())[:2]):
             wait_until(
                 lambda app=apps[1 - n], word=word, doc_id=doc_id: doc_id in app.finds(word),
-                60,
+                90,
                 f"{word} was not found on the other app server",
             )
 
-        # SIGKILL the first worker in the middle of a task, and the first app between requests.
-        doomed = workers[0]
-
-        def mid_task() -> bool:
-            events = read_log(log_path)
-            started = {d for e, p, d in events if e == "start" and p == doomed.pid}
-            done = {d for e, p, d in events if e == "done" and p == doomed.pid}
-            return bool(started - done)
-
-        wait_until(mid_task, 60, "the first worker never took a task")
-        doomed.send_signal(signal.SIGKILL)
+        # Then the first app server goes, between requests.
         apps[0].process.send_signal(signal.SIGKILL)
-        doomed.wait()
         apps[0].process.wait()
 
         survivor = apps[1]

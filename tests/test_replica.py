@@ -40,6 +40,13 @@ def replica_has(replica: databases.PostgresServer, document_id: int) -> bool:
     return rows[0][0] == 1
 
 
+def caught_up(primary: databases.PostgresServer, replica: databases.PostgresServer) -> bool:
+    """Whether the replica has replayed everything the primary has written so far."""
+    (lsn,) = primary.execute("SELECT pg_current_wal_lsn()::text")[0]
+    rows = replica.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", lsn)
+    return bool(rows[0][0])
+
+
 def wait_for(condition, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -74,6 +81,9 @@ def replicated(tmp_path: Path, servers) -> Iterator[tuple[Flask, databases.Postg
     with app.app_context():
         upgrade()
         categories.seed()
+        db.session.commit()
+        # Pages read the replica: it must have the tables before the first request.
+        wait_for(lambda: caught_up(primary, replica), 60)
         yield app, replica
         db.session.remove()
         for engine in db.engines.values():
@@ -142,6 +152,9 @@ def replicated_search(tmp_path: Path, servers) -> Iterator[tuple[Flask, database
     with app.app_context():
         upgrade()
         categories.seed()
+        db.session.commit()
+        # Pages read the replica: it must have the tables before the first request.
+        wait_for(lambda: caught_up(primary, replica), 60)
         yield app, replica
         db.session.remove()
         for engine in db.engines.values():
