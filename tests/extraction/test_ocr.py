@@ -7,12 +7,13 @@ skipped: a missing Tesseract fails them, so CI cannot pass without OCR.
 from __future__ import annotations
 
 import time
+import uuid
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from kennisnet.extraction import ExtractionFailed, extract, extract_isolated, isolated, ocr
+from kennisnet.extraction import ExtractionFailed, extract, extract_isolated, isolated, ocr, pool
 from kennisnet.extraction.base import OcrRequest
 from tests.extraction import samples
 
@@ -152,18 +153,24 @@ def test_isolated_ocr_reports_progress_in_the_parent(scans: dict[str, Path]) -> 
     assert result == extract(scans["scan"], "pdf")
 
 
-def _tesseract_processes() -> set[int]:
-    """Running Tesseract processes (a killed one may linger as a zombie until reaped)."""
+def _tesseract_processes(marker: str | None = None) -> set[int]:
+    """Running Tesseract processes (a killed one may linger as a zombie until reaped); with a
+    ``marker``, only those whose environment carries it: the suite's other run (make test runs
+    two at once) has Tesseracts of its own, and an orphan keeps its environment but not its
+    parent."""
     found = set()
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 stat = (entry / "stat").read_text()
+                name, _, rest = stat.partition(") ")
+                if not name.endswith("(tesseract") or rest.startswith("Z"):
+                    continue
+                if marker and marker.encode() not in (entry / "environ").read_bytes().split(b"\0"):
+                    continue
             except OSError:
                 continue
-            name, _, rest = stat.partition(") ")
-            if name.endswith("(tesseract") and not rest.startswith("Z"):
-                found.add(int(entry.name))
+            found.add(int(entry.name))
     return found
 
 
@@ -178,17 +185,19 @@ def test_wall_clock_kill_takes_tesseract_with_it(
     scans: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(isolated, "OCR_SHARE", 100.0)  # the child thinks it has all the time
-    before = _tesseract_processes()
+    marker = f"KENNISNET_OCR_TEST={uuid.uuid4().hex}"
+    monkeypatch.setenv(*marker.split("=", 1))  # the child and its Tesseract inherit it
+    pool.POOL.close()  # so the worker that reads the scan starts now, with the marker
     started = time.monotonic()
     with pytest.raises(ExtractionFailed) as failure:
         extract_isolated(scans["scan"], "pdf", timeout=1.5)  # killed inside page 1
     assert failure.value.code == "timeout"
     assert time.monotonic() - started < 5
     for _ in range(20):  # SIGKILL is asynchronous: give the kernel a moment
-        if not _tesseract_processes() - before:
+        if not _tesseract_processes(marker):
             break
         time.sleep(0.1)
-    assert _tesseract_processes() - before == set()
+    assert _tesseract_processes(marker) == set()
 
 
 def test_tesseract_inherits_the_memory_limit(scans: dict[str, Path]) -> None:
