@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -65,8 +66,11 @@ def servers() -> Iterator[tuple[databases.PostgresServer, databases.PostgresServ
             replica.stop()
 
 
-@pytest.fixture
-def replicated(tmp_path: Path, servers) -> Iterator[tuple[Flask, databases.PostgresServer]]:
+@contextmanager
+def replicated_app(
+    tmp_path: Path, servers, **settings: object
+) -> Iterator[tuple[Flask, databases.PostgresServer]]:
+    """An app on the primary with the replica for reads, migrated, once the replica has it."""
     from flask_migrate import upgrade
 
     from kennisnet.curation import categories
@@ -76,6 +80,7 @@ def replicated(tmp_path: Path, servers) -> Iterator[tuple[Flask, databases.Postg
         tmp_path,
         SQLALCHEMY_DATABASE_URI=primary.url("kennisnet"),
         DATABASE_READ_URL=replica.url("kennisnet"),
+        **settings,
     )
     app.test_client_class = IsolatedClient
     with app.app_context():
@@ -88,6 +93,15 @@ def replicated(tmp_path: Path, servers) -> Iterator[tuple[Flask, databases.Postg
         db.session.remove()
         for engine in db.engines.values():
             engine.dispose()
+        close = getattr(app.extensions["kennisnet.search"], "close", None)
+        if close is not None:  # the PostgreSQL search backend's own engines
+            close()
+
+
+@pytest.fixture
+def replicated(tmp_path: Path, servers) -> Iterator[tuple[Flask, databases.PostgresServer]]:
+    with replicated_app(tmp_path, servers) as made:
+        yield made
 
 
 def test_browser_pages_read_the_replica_and_a_writer_reads_the_primary(replicated) -> None:
@@ -137,29 +151,8 @@ def test_a_replica_that_is_down_leaves_the_primary_to_serve(replicated) -> None:
 
 @pytest.fixture
 def replicated_search(tmp_path: Path, servers) -> Iterator[tuple[Flask, databases.PostgresServer]]:
-    from flask_migrate import upgrade
-
-    from kennisnet.curation import categories
-
-    primary, replica = servers
-    app = make_app(
-        tmp_path,
-        SQLALCHEMY_DATABASE_URI=primary.url("kennisnet"),
-        DATABASE_READ_URL=replica.url("kennisnet"),
-        SEARCH_BACKEND="postgres",
-    )
-    app.test_client_class = IsolatedClient
-    with app.app_context():
-        upgrade()
-        categories.seed()
-        db.session.commit()
-        # Pages read the replica: it must have the tables before the first request.
-        wait_for(lambda: caught_up(primary, replica), 60)
-        yield app, replica
-        db.session.remove()
-        for engine in db.engines.values():
-            engine.dispose()
-        app.extensions["kennisnet.search"].close()
+    with replicated_app(tmp_path, servers, SEARCH_BACKEND="postgres") as made:
+        yield made
 
 
 def test_searches_of_browsers_read_the_index_on_the_replica(replicated_search) -> None:
