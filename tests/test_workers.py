@@ -59,9 +59,9 @@ def process(document_id, _real=processing.process_document):
     note("start", [document_id])
     return _real(document_id)
 
-def mark(batch):
-    real_mark(batch)
-    note("done", [document.id for document, _ in batch])
+def mark(batch, *args):
+    real_mark(batch, *args)
+    note("done", [document_id for document_id, _ in batch])
 
 processing.read_file = slow_read
 processing.process_document = process

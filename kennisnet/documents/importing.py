@@ -21,11 +21,28 @@ from kennisnet.core.extensions import db
 from kennisnet.core.faults import fault_point
 from kennisnet.core.storage import file_store
 from kennisnet.documents import tasks
-from kennisnet.documents.metadata import Metadata, resolve_metadata
+from kennisnet.documents.indexing import load_for_index
+from kennisnet.documents.metadata import Metadata
 from kennisnet.documents.models import Document, Status
-from kennisnet.documents.moderation import moderation_enabled
-from kennisnet.documents.processing import process_documents, warm_extraction
-from kennisnet.documents.uploads import BatchRolledBack, DuplicateUpload, ingest_document
+from kennisnet.documents.processing import (
+    ReadJob,
+    Reads,
+    finish_reading,
+    start_reading,
+    warm_extraction,
+)
+from kennisnet.documents.uploads import (
+    BatchRolledBack,
+    DuplicateInBatch,
+    DuplicateUpload,
+    Put,
+    Staged,
+    add_staged,
+    ingest_document,
+    ingest_values,
+    put_file,
+    stage_files,
+)
 
 
 @dataclass
@@ -84,34 +101,63 @@ def import_files(
     warm_extraction()  # while the first batch is stored
     config = current_app.config
     # Once: every file shares the metadata and the moderation setting.
-    resolved = {**resolve_metadata(meta, uploader), "published": not moderation_enabled()}
+    values = ingest_values(meta, uploader)
     report = ImportReport()
     files = list(files)
     handled = 0
+    reading: _Reading | None = None
     for batch in _batches(files, config["INDEX_BATCH_SIZE"], config["INDEX_BATCH_MS"]):
         mark = (report.duplicates, len(report.refused), len(report.documents))
         try:
-            new, unfinished = _store_batch(batch, meta, uploader, resolved, report, commit=False)
+            stored = _store_batch(batch, meta, uploader, values, report, one_by_one=False)
         except BatchRolledBack:
+            # The same bytes twice in the batch, or stored by another process meanwhile.
             report.duplicates = mark[0]
             del report.refused[mark[1] :], report.documents[mark[2] :]
-            new, unfinished = _store_batch(batch, meta, uploader, resolved, report, commit=True)
+            stored = _store_batch(batch, meta, uploader, values, report, one_by_one=True)
         file_store().sync()  # the batch's files are durable before its rows say they exist
         db.session.commit()
         fault_point("ingest.after_commit")
-        statuses = process_documents([doc_id for doc_id, _ in new] + unfinished)
-        for doc_id, path in new:
-            report.imported += 1
-            report.documents.append(
-                {"id": doc_id, "path": str(path), "status": str(statuses.get(doc_id))}
-            )
-        # Previews follow in the background: they never hold up finding the documents.
-        if statuses:
-            queue.commit_then_enqueue(tasks.make_previews, list(statuses))
-        handled += len(batch)
+        # The extraction workers read this batch while the one before is indexed and the
+        # next one stored: both cores busy, one writer.
+        started = _Reading(start_reading(stored.jobs), stored.entries, len(batch))
+        if reading is not None:
+            handled += _complete(reading, report)
+            if on_progress is not None:
+                on_progress(handled, len(files))
+        reading = started
+    if reading is not None:
+        handled += _complete(reading, report)
         if on_progress is not None:
             on_progress(handled, len(files))
     return report
+
+
+@dataclass
+class _Stored:
+    """A stored batch: what its files' readings will finish, and their report entries."""
+
+    jobs: list[ReadJob] = field(default_factory=list)
+    entries: dict[int, dict[str, Any]] = field(default_factory=dict)  # by document id
+
+
+@dataclass
+class _Reading:
+    reads: Reads
+    entries: dict[int, dict[str, Any]]
+    files: int
+
+
+def _complete(reading: _Reading, report: ImportReport) -> int:
+    """Finish a batch whose files are being read; returns how many files it had."""
+    statuses = finish_reading(reading.reads)
+    for doc_id, entry in reading.entries.items():
+        report.imported += 1
+        entry["status"] = str(statuses.get(doc_id))
+    # Previews follow in the background: they never hold up finding the documents.
+    if statuses:
+        queue.commit_then_enqueue(tasks.make_previews, list(statuses))
+    return reading.files
 
 
 def _batches(files: Iterable[Path], size: int, milliseconds: int) -> Iterator[list[Path]]:
@@ -133,43 +179,79 @@ def _store_batch(
     batch: list[Path],
     meta: Metadata,
     uploader: User | None,
-    resolved: Mapping[str, object],
+    values: Mapping[str, object],
     report: ImportReport,
     *,
-    commit: bool,
-) -> tuple[list[tuple[int, Path]], list[int]]:
-    """Store the files and add their rows (uncommitted, or one commit each as the fallback);
-    returns the new documents, and the stored ones a killed import left unfinished."""
-    new: list[tuple[int, Path]] = []
+    one_by_one: bool,
+) -> _Stored:
+    """Store the files and add their rows, flushed together (or one commit each, the
+    fallback). Duplicates and refusals go to the report at once; the new documents get an
+    entry whose status their processing fills in. A stored document that a killed import left
+    unfinished is read again."""
+    stored = _Stored()
     unfinished: list[int] = []
+    puts: list[tuple[Put, Path]] = []
     for path in batch:
         try:
             with path.open("rb") as stream:
-                doc = ingest_document(
-                    stream,
-                    path.name,
-                    meta,
-                    uploader,
-                    enqueue=False,
-                    commit=commit,
-                    resolved=resolved,
+                if one_by_one:
+                    doc = ingest_document(
+                        stream, path.name, meta, uploader, enqueue=False, resolved=values
+                    )
+                    current = doc.files[-1]
+                    _add_new(
+                        stored, report, path, ReadJob(doc.id, current.stored_path, current.kind)
+                    )
+                else:
+                    puts.append((put_file(stream, path.name), path))
+        except (DomainError, OSError) as exc:
+            _report_not_new(report, path, exc, unfinished)
+    if puts:
+        with db.session.no_autoflush:
+            outcomes = stage_files([put for put, _ in puts], meta, uploader, values)
+        staged = [outcome for outcome in outcomes if isinstance(outcome, Staged)]
+        if staged:
+            add_staged(staged, uploader)
+        for (_put, path), outcome in zip(puts, outcomes, strict=True):
+            if isinstance(outcome, Staged):
+                job = ReadJob(outcome.document.id, outcome.stored.relative_path, outcome.kind)
+                _add_new(stored, report, path, job)
+            elif isinstance(outcome, DuplicateInBatch):
+                report.duplicates += 1
+                report.documents.append(
+                    {"id": outcome.first.id, "path": str(path), "status": "duplicate"}
                 )
-        except DuplicateUpload as exc:
-            report.duplicates += 1
-            report.documents.append(
-                {"id": exc.existing_id, "path": str(path), "status": "duplicate"}
-            )
-            existing = db.session.get(Document, exc.existing_id)
-            if existing is not None and existing.status == Status.PROCESSING:
-                unfinished.append(existing.id)
-            continue
-        except DomainError as exc:
-            report.refused.append({"path": str(path), "error": str(exc.message)})
-            continue
-        except OSError as exc:
-            report.refused.append(
-                {"path": str(path), "error": f"Kan het bestand niet lezen: {exc.strerror}"}
-            )
-            continue
-        new.append((doc.id, path))
-    return new, unfinished
+            else:
+                _report_not_new(report, path, outcome, unfinished)
+    for document in load_for_index(unfinished):
+        if document.file is not None:
+            stored.jobs.append(ReadJob(document.id, document.file.stored_path, document.file.kind))
+    return stored
+
+
+def _add_new(stored: _Stored, report: ImportReport, path: Path, job: ReadJob) -> None:
+    entry: dict[str, Any] = {"id": job.document_id, "path": str(path), "status": None}
+    report.documents.append(entry)
+    stored.entries[job.document_id] = entry
+    stored.jobs.append(job)
+
+
+def _report_not_new(
+    report: ImportReport, path: Path, error: Exception, unfinished: list[int]
+) -> None:
+    """A file that gave no new document: a duplicate (its document read again if a killed
+    import left it unfinished), refused, or unreadable."""
+    if isinstance(error, DuplicateUpload):
+        report.duplicates += 1
+        report.documents.append({"id": error.existing_id, "path": str(path), "status": "duplicate"})
+        existing = db.session.get(Document, error.existing_id)
+        if existing is not None and existing.status == Status.PROCESSING:
+            unfinished.append(existing.id)
+    elif isinstance(error, DomainError):
+        report.refused.append({"path": str(path), "error": str(error.message)})
+    elif isinstance(error, OSError):
+        report.refused.append(
+            {"path": str(path), "error": f"Kan het bestand niet lezen: {error.strerror}"}
+        )
+    else:
+        raise error

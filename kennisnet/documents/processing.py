@@ -17,7 +17,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from kennisnet.core.extensions import db
 from kennisnet.core.faults import fault_point
@@ -28,7 +28,7 @@ from kennisnet.documents.metadata import MAX_AUTHOR, MAX_TITLE
 from kennisnet.documents.models import Document, Status
 from kennisnet.extraction import IMAGE_KINDS, Extracted, ExtractionFailed, extract, extract_isolated
 from kennisnet.extraction import pool as extraction_pool
-from kennisnet.search import backend
+from kennisnet.search import IndexedDocument, backend
 
 log = logging.getLogger(__name__)
 
@@ -163,24 +163,75 @@ def process_documents(ids: Iterable[int]) -> dict[int, Status]:
     """``process_document`` for many at once: files read in parallel (one per extraction
     worker), then one transaction and one index write for the whole batch."""
     documents = [d for d in load_for_index(ids) if d.file is not None]
-    settings = ReadingSettings.from_app()
-    store = file_store()
-    jobs = [(d.file.stored_path, d.file.kind) for d in documents if d.file]
-    with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
-        readings = list(pool.map(lambda job: read_stored(store, job[0], job[1], settings), jobs))
+    jobs = [ReadJob(d.id, d.file.stored_path, d.file.kind) for d in documents if d.file]
+    readings = start_reading(jobs).wait()
     return _finish(list(zip(documents, readings, strict=True)))
+
+
+@dataclass(frozen=True)
+class ReadJob:
+    """A document's current file, to be read."""
+
+    document_id: int
+    stored_path: str
+    kind: str
+
+
+class Reads:
+    """Files being read in the background, one per extraction worker; ``finish_reading``
+    waits for them and finishes their documents."""
+
+    def __init__(self, jobs: list[ReadJob]) -> None:
+        settings = ReadingSettings.from_app()
+        store = file_store()
+        self.jobs = jobs
+        self._executor = ThreadPoolExecutor(max_workers=max(1, settings.workers))
+        self._futures = [
+            self._executor.submit(read_stored, store, job.stored_path, job.kind, settings)
+            for job in jobs
+        ]
+
+    def wait(self) -> list[Reading]:
+        try:
+            return [future.result() for future in self._futures]
+        finally:
+            self._executor.shutdown(cancel_futures=True)
+
+
+def start_reading(jobs: list[ReadJob]) -> Reads:
+    """Start reading the files of a batch while the caller goes on (stores the next batch)."""
+    return Reads(jobs)
+
+
+def finish_reading(reads: Reads) -> dict[int, Status]:
+    """Wait for a batch's files, then extract, index and mark its documents in one transaction
+    and one index write. A document whose current file changed meanwhile is left to the
+    processing its new version queued."""
+    readings = reads.wait()
+    documents = {d.id: d for d in load_for_index(job.document_id for job in reads.jobs)}
+    batch = []
+    for job, reading in zip(reads.jobs, readings, strict=True):
+        document = documents.get(job.document_id)
+        if document is not None and document.file and document.file.stored_path == job.stored_path:
+            batch.append((document, reading))
+    return _finish(batch) if batch else {}
 
 
 def _finish(batch: list[tuple[Document, Reading]]) -> dict[int, Status]:
     statuses = {document.id: _apply(document, reading) for document, reading in batch}
+    # Taken before the commit expires the rows, so nothing is loaded twice. A document
+    # awaiting moderation (or in the trash) stays out of the index.
+    entries = [
+        replace(to_indexed(document), status=str(statuses[document.id]))
+        for document, _reading in batch
+        if document.published and document.deleted_at is None
+    ]
     # 'processing' until the index has it, failed documents too (they are indexed on their
     # title): a crash in between leaves a document that resume_unfinished and
     # `kennisnet check --repair` pick up, never a 'ready' or 'failed' one missing from the index.
     db.session.commit()
     fault_point("process.after_extract")
-    # The commit expired the rows: reloaded together, not one query per document and relation.
-    documents = [batch[0][0]] if len(batch) == 1 else load_for_index(statuses)
-    _index_then_mark([(document, statuses[document.id]) for document in documents])
+    _index_then_mark(list(statuses.items()), entries)
     return statuses
 
 
@@ -240,18 +291,15 @@ def _year_of(created: str | None) -> int | None:
     return moment.year if date(1900, 1, 1) <= moment <= datetime.now(UTC).date() else None
 
 
-def _index_then_mark(batch: list[tuple[Document, Status]]) -> None:
-    # Indexed with their final status (the rows still say 'processing'), then committed: one
-    # index write and one transaction for the batch. A document awaiting moderation (or in the
-    # trash) stays out of the index.
-    entries = [
-        replace(to_indexed(document), status=str(status))
-        for document, status in batch
-        if document.published and document.deleted_at is None
-    ]
+def _index_then_mark(batch: list[tuple[int, Status]], entries: list[IndexedDocument]) -> None:
+    # One index write and one transaction for the batch; the statuses are set with one
+    # statement each, since the commit before expired the rows.
     if entries:
         backend().index(entries)
     fault_point("process.after_index")
-    for document, status in batch:
-        document.status = status
+    by_status: dict[Status, list[int]] = {}
+    for document_id, status in batch:
+        by_status.setdefault(status, []).append(document_id)
+    for status, ids in by_status.items():
+        db.session.execute(update(Document).where(Document.id.in_(ids)).values(status=status))
     db.session.commit()

@@ -21,6 +21,7 @@ from kennisnet.documents.models import Document, DocumentFile, Status
 from kennisnet.extraction.pool import POOL
 from kennisnet.search import backend
 from tests import databases
+from tests.factories import make_document
 from tests.test_faults import ROOT, kennisnet_env
 
 
@@ -137,23 +138,42 @@ def test_a_batch_rolled_back_by_a_race_is_stored_again_file_by_file(
     app: Flask, tmp_path: Path, monkeypatch
 ) -> None:
     from kennisnet.documents import importing
-    from kennisnet.documents.uploads import BatchRolledBack, ingest_document
 
     app.config.update(INDEX_BATCH_SIZE=3, INDEX_BATCH_MS=60_000)
-    calls: list[bool] = []
+    files = write_files(tmp_path / "archief", 3)
+    real_stage = importing.stage_files
+    stagings: list[int] = []
 
-    def racing(*args, commit: bool = True, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append(commit)
-        if not commit and len(calls) == 2:  # as if another process stored these bytes first
-            db.session.rollback()
-            raise BatchRolledBack
-        return ingest_document(*args, commit=commit, **kwargs)
+    def racing(puts, *args):  # type: ignore[no-untyped-def]
+        staged = real_stage(puts, *args)
+        stagings.append(len(puts))
+        if len(stagings) == 1:
+            # Another upload of the second file's bytes commits between our check and our
+            # flush, in a session of its own.
+            with app.app_context():
+                make_document(None, content=files[1].read_bytes(), filename="tegelijk.txt")
+        return staged
 
-    monkeypatch.setattr(importing, "ingest_document", racing)
-    report = import_files(write_files(tmp_path / "archief", 3), Metadata(visibility="public"))
-    assert report.imported == 3 and report.duplicates == 0
-    assert calls == [False, False, True, True, True]
+    monkeypatch.setattr(importing, "stage_files", racing)
+    report = import_files(files, Metadata(visibility="public"))
+    assert stagings == [3]  # then file by file
+    assert report.imported == 2 and report.duplicates == 1
     assert db.session.scalar(select(func.count()).select_from(DocumentFile)) == 3
+    assert set(db.session.scalars(select(Document.status))) == {Status.READY}
+    stored = [p for p in (tmp_path / "uploads").rglob("*") if p.is_file()]
+    assert len([p for p in stored if ".tmp" not in p.parts]) == 3
+
+
+def test_the_same_bytes_twice_in_one_batch_are_one_document(app: Flask, tmp_path: Path) -> None:
+    app.config.update(INDEX_BATCH_SIZE=10, INDEX_BATCH_MS=60_000)
+    files = write_files(tmp_path / "archief", 2)
+    copy = tmp_path / "archief" / "verslag-kopie.txt"
+    copy.write_bytes(files[0].read_bytes())
+    report = import_files([files[0], copy, files[1]], Metadata(visibility="public"))
+    assert report.imported == 2 and report.duplicates == 1
+    first = report.documents[0]["id"]
+    assert report.documents[1] == {"id": first, "path": str(copy), "status": "duplicate"}
+    assert db.session.scalar(select(func.count()).select_from(DocumentFile)) == 2
 
 
 def test_a_batch_syncs_its_files_once_before_its_rows_are_committed(
