@@ -28,6 +28,7 @@ from kennisnet.documents.processing import (
     ReadJob,
     Reads,
     finish_reading,
+    readers,
     start_reading,
     warm_extraction,
 )
@@ -102,34 +103,38 @@ def import_files(
     config = current_app.config
     # Once: every file shares the metadata and the moderation setting.
     values = ingest_values(meta, uploader)
+    import sys
+
+    sys.setswitchinterval(0.0005)
     report = ImportReport()
     files = list(files)
     handled = 0
     reading: _Reading | None = None
-    for batch in _batches(files, config["INDEX_BATCH_SIZE"], config["INDEX_BATCH_MS"]):
-        mark = (report.duplicates, len(report.refused), len(report.documents))
-        try:
-            stored = _store_batch(batch, meta, uploader, values, report, one_by_one=False)
-        except BatchRolledBack:
-            # The same bytes twice in the batch, or stored by another process meanwhile.
-            report.duplicates = mark[0]
-            del report.refused[mark[1] :], report.documents[mark[2] :]
-            stored = _store_batch(batch, meta, uploader, values, report, one_by_one=True)
-        file_store().sync()  # the batch's files are durable before its rows say they exist
-        db.session.commit()
-        fault_point("ingest.after_commit")
-        # The extraction workers read this batch while the one before is indexed and the
-        # next one stored: both cores busy, one writer.
-        started = _Reading(start_reading(stored.jobs), stored.entries, len(batch))
+    with readers() as threads:
+        for batch in _batches(files, config["INDEX_BATCH_SIZE"], config["INDEX_BATCH_MS"]):
+            mark = (report.duplicates, len(report.refused), len(report.documents))
+            try:
+                stored = _store_batch(batch, meta, uploader, values, report, one_by_one=False)
+            except BatchRolledBack:
+                # The same bytes twice in the batch, or stored by another process meanwhile.
+                report.duplicates = mark[0]
+                del report.refused[mark[1] :], report.documents[mark[2] :]
+                stored = _store_batch(batch, meta, uploader, values, report, one_by_one=True)
+            file_store().sync()  # the batch's files are durable before its rows say they exist
+            db.session.commit()
+            fault_point("ingest.after_commit")
+            # The extraction workers read this batch while the one before is indexed and the
+            # next one stored: both cores busy, one writer.
+            started = _Reading(start_reading(stored.jobs, threads), stored.entries, len(batch))
+            if reading is not None:
+                handled += _complete(reading, report)
+                if on_progress is not None:
+                    on_progress(handled, len(files))
+            reading = started
         if reading is not None:
             handled += _complete(reading, report)
             if on_progress is not None:
                 on_progress(handled, len(files))
-        reading = started
-    if reading is not None:
-        handled += _complete(reading, report)
-        if on_progress is not None:
-            on_progress(handled, len(files))
     return report
 
 
@@ -160,17 +165,27 @@ def _complete(reading: _Reading, report: ImportReport) -> int:
     return reading.files
 
 
+# The first batch is this small, and each next one twice as large up to the batch size: the
+# extraction workers start reading at once, and the writer has a batch to finish while they
+# read the next (an archive of long PDFs would otherwise be one batch, read while the writer
+# waits, then written while the workers wait).
+FIRST_BATCH = 8
+
+
 def _batches(files: Iterable[Path], size: int, milliseconds: int) -> Iterator[list[Path]]:
-    """Files in batches of ``size``, or of what came within ``milliseconds``."""
+    """Files in batches growing from ``FIRST_BATCH`` to ``size``, or of what came within
+    ``milliseconds``."""
     batch: list[Path] = []
     started = time.monotonic()
+    limit = min(size, FIRST_BATCH)
     for path in files:
         if not batch:
             started = time.monotonic()
         batch.append(path)
-        if len(batch) >= size or (time.monotonic() - started) * 1000 >= milliseconds:
+        if len(batch) >= limit or (time.monotonic() - started) * 1000 >= milliseconds:
             yield batch
             batch = []
+            limit = min(size, limit * 2)
     if batch:
         yield batch
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -29,6 +29,7 @@ from kennisnet.documents.models import Document, Status
 from kennisnet.extraction import IMAGE_KINDS, Extracted, ExtractionFailed, extract, extract_isolated
 from kennisnet.extraction import pool as extraction_pool
 from kennisnet.search import IndexedDocument, backend
+from kennisnet.search.analysis import BODY_ANALYSER
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,9 @@ class ReadingSettings:
     memory_mb: int
     ocr_max_pages: int
     workers: int
+    # The FTS5 engine takes the body's analysis from the extraction workers (every core);
+    # the other engines analyse the body themselves.
+    analyser: str | None = None
 
     @classmethod
     def from_app(cls) -> ReadingSettings:
@@ -64,6 +68,7 @@ class ReadingSettings:
             memory_mb=int(config["EXTRACTION_MEMORY_MB"]),
             ocr_max_pages=int(config["OCR_MAX_PAGES"]),
             workers=int(config["EXTRACTION_WORKERS"]),
+            analyser=BODY_ANALYSER if config["SEARCH_BACKEND"] == "sqlite" else None,
         )
 
 
@@ -71,7 +76,8 @@ def warm_extraction() -> None:
     """Start the extraction workers now, so the first file does not wait for them."""
     settings = ReadingSettings.from_app()
     if settings.isolated:
-        extraction_pool.POOL.warm(settings.workers, settings.memory_mb)
+        preload = (settings.analyser,) if settings.analyser else ()
+        extraction_pool.POOL.warm(settings.workers, settings.memory_mb, preload)
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,7 @@ def read_file(
                 memory_mb=settings.memory_mb,
                 ocr_max_pages=settings.ocr_max_pages,
                 on_progress=on_progress,
+                analyser=settings.analyser,
             )
         )
     except ExtractionFailed as exc:
@@ -164,7 +171,8 @@ def process_documents(ids: Iterable[int]) -> dict[int, Status]:
     worker), then one transaction and one index write for the whole batch."""
     documents = [d for d in load_for_index(ids) if d.file is not None]
     jobs = [ReadJob(d.id, d.file.stored_path, d.file.kind) for d in documents if d.file]
-    readings = start_reading(jobs).wait()
+    with readers() as threads:
+        readings = start_reading(jobs, threads).wait()
     return _finish(list(zip(documents, readings, strict=True)))
 
 
@@ -181,26 +189,27 @@ class Reads:
     """Files being read in the background, one per extraction worker; ``finish_reading``
     waits for them and finishes their documents."""
 
-    def __init__(self, jobs: list[ReadJob]) -> None:
+    def __init__(self, jobs: list[ReadJob], readers: Executor) -> None:
         settings = ReadingSettings.from_app()
         store = file_store()
         self.jobs = jobs
-        self._executor = ThreadPoolExecutor(max_workers=max(1, settings.workers))
         self._futures = [
-            self._executor.submit(read_stored, store, job.stored_path, job.kind, settings)
-            for job in jobs
+            readers.submit(read_stored, store, job.stored_path, job.kind, settings) for job in jobs
         ]
 
     def wait(self) -> list[Reading]:
-        try:
-            return [future.result() for future in self._futures]
-        finally:
-            self._executor.shutdown(cancel_futures=True)
+        return [future.result() for future in self._futures]
 
 
-def start_reading(jobs: list[ReadJob]) -> Reads:
+def readers() -> ThreadPoolExecutor:
+    """Threads that hand files to the extraction workers, one per worker: batches read one
+    after another share them, so their files queue for the workers instead of starting more."""
+    return ThreadPoolExecutor(max_workers=max(1, ReadingSettings.from_app().workers))
+
+
+def start_reading(jobs: list[ReadJob], readers: Executor) -> Reads:
     """Start reading the files of a batch while the caller goes on (stores the next batch)."""
-    return Reads(jobs)
+    return Reads(jobs, readers)
 
 
 def finish_reading(reads: Reads) -> dict[int, Status]:
@@ -222,8 +231,12 @@ def _finish(batch: list[tuple[Document, Reading]]) -> dict[int, Status]:
     # Taken before the commit expires the rows, so nothing is loaded twice. A document
     # awaiting moderation (or in the trash) stays out of the index.
     entries = [
-        replace(to_indexed(document), status=str(statuses[document.id]))
-        for document, _reading in batch
+        replace(
+            to_indexed(document),
+            status=str(statuses[document.id]),
+            body_terms=_body_terms(reading),
+        )
+        for document, reading in batch
         if document.published and document.deleted_at is None
     ]
     # 'processing' until the index has it, failed documents too (they are indexed on their
@@ -233,6 +246,14 @@ def _finish(batch: list[tuple[Document, Reading]]) -> dict[int, Status]:
     fault_point("process.after_extract")
     _index_then_mark(list(statuses.items()), entries)
     return statuses
+
+
+def _body_terms(reading: Reading) -> tuple[str, str, str] | None:
+    """The body's analysis an extraction worker made (``analysis.body_terms``), if any."""
+    analysis = reading.extracted.analysis if reading.extracted is not None else None
+    if isinstance(analysis, list) and len(analysis) == 3:
+        return (str(analysis[0]), str(analysis[1]), str(analysis[2]))
+    return None
 
 
 def _apply(document: Document, reading: Reading) -> Status:

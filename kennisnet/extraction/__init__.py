@@ -59,6 +59,7 @@ def extract_isolated(
     max_chars: int = 5_000_000,
     ocr_max_pages: int = 50,
     on_progress: ProgressCallback | None = None,
+    analyser: str | None = None,
 ) -> Extracted:
     """Like :func:`extract`, but in a child process with CPU, memory and wall-clock limits:
     a long-lived worker of ``pool.POOL``, or a fresh child for a memory limit under 512 MB.
@@ -67,7 +68,9 @@ def extract_isolated(
     code "timeout", "too_large" or "crashed". Text recognition (scanned PDF pages, pictures)
     runs in the child under the same limits, for at most ``ocr_max_pages`` pages; the pages
     left out are named in ``notes``. ``on_progress(done, total)`` is called in this process
-    after each recognised page (and once with ``done == 0`` before the first).
+    after each recognised page (and once with ``done == 0`` before the first). ``analyser``
+    names a ``module:function`` the child runs on the text; its JSON-able result comes back
+    as ``Extracted.analysis``.
     """
     return isolated.run(
         Path(path),
@@ -79,6 +82,7 @@ def extract_isolated(
         ocr_max_pages=ocr_max_pages,
         on_progress=on_progress,
         pool=pool.POOL,
+        analyser=analyser,
     )
 
 

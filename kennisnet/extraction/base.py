@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 MEDIA_TYPES: dict[str, str] = {
     "pdf": "application/pdf",
@@ -58,6 +59,7 @@ class Extracted:
     mean word confidence (0-100) over the recognised pages. ``notes`` are Dutch sentences for
     the member about what was not read (pages beyond the OCR limit, for instance). ``created``
     is an ISO date (YYYY-MM-DD) from the file's metadata, never in the future or before 1900.
+    ``analysis`` is what the caller's ``analyser`` made of the text in the worker, if it asked.
     """
 
     text: str
@@ -69,6 +71,7 @@ class Extracted:
     notes: tuple[str, ...] = ()
     author: str | None = None
     created: str | None = None
+    analysis: Any = None
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from kennisnet.extraction.base import (
     FORMAT_MODULES,
@@ -42,7 +43,7 @@ def _limit_resources(memory_mb: int, cpu_seconds: int) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
 
 
-def serve(progress_fd: int, memory_mb: int) -> int:
+def serve(progress_fd: int, memory_mb: int, preload: tuple[str, ...] = ()) -> int:
     """A pool worker: every parser imported once, then one answer line per request line.
 
     The memory, core-dump and file-write limits hold for the worker's whole life; each request
@@ -60,6 +61,8 @@ def serve(progress_fd: int, memory_mb: int) -> int:
         importlib.import_module(module)
     importlib.import_module("kennisnet.extraction.previews")
     importlib.import_module("kennisnet.extraction.ocr").languages()
+    for analyser in preload:
+        _analyser(analyser)("warm")  # its imports and tables, while files may be read
     memory = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -80,7 +83,9 @@ def serve(progress_fd: int, memory_mb: int) -> int:
         # SIGXCPU at this soft limit ends the worker like a one-off child; the hard limit
         # stays open, since the budget moves up with every request.
         resource.setrlimit(resource.RLIMIT_CPU, (budget, resource.RLIM_INFINITY))
-        answers.write(json.dumps(_answer(request, report, started), ensure_ascii=False) + "\n")
+        answer = _answer(request, report, started)
+        answer["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        answers.write(json.dumps(answer, ensure_ascii=False) + "\n")
     return 0
 
 
@@ -96,7 +101,7 @@ def _answer(request: dict[str, Any], report: ProgressCallback, started: float) -
 def main() -> int:
     """Child side: read the request, limit ourselves, do the work, write one JSON object."""
     if sys.argv[1:2] == ["--serve"]:
-        return serve(int(sys.argv[2]), int(sys.argv[3]))
+        return serve(int(sys.argv[2]), int(sys.argv[3]), tuple(sys.argv[4:]))
     # Anything a library prints must not corrupt the result: fd 1 becomes stderr and the
     # result goes to a private duplicate of the original stdout.
     result_fd = os.dup(1)
@@ -138,8 +143,10 @@ def _extract(request: dict[str, Any], report: ProgressCallback, deadline: float)
         on_progress=report,
         ocr_deadline=deadline,
     )
+    analyser = request.get("analyser")
     return {
         "ok": True,
+        "analysis": _analyser(analyser)(extracted.text) if analyser else None,
         "text": extracted.text,
         "pages": extracted.pages,
         "title": extracted.title,
@@ -150,6 +157,13 @@ def _extract(request: dict[str, Any], report: ProgressCallback, deadline: float)
         "author": extracted.author,
         "created": extracted.created,
     }
+
+
+def _analyser(name: str) -> Callable[[str], Any]:
+    """The caller's ``module:function`` to run on the text read (the search index's analysis,
+    so it runs on every core); named, so extraction does not depend on search."""
+    module, _, function = name.partition(":")
+    return cast(Callable[[str], Any], getattr(importlib.import_module(module), function))
 
 
 def _render(request: dict[str, Any]) -> dict[str, Any]:

@@ -86,6 +86,7 @@ def run(
     ocr_max_pages: int = 50,
     on_progress: ProgressCallback | None = None,
     pool: Pool | None = None,
+    analyser: str | None = None,
 ) -> Extracted:
     """Parent side of an extraction: start the child, relay its progress, read its answer."""
     if kind not in KINDS:
@@ -95,6 +96,7 @@ def run(
         "max_pages": max_pages,
         "max_chars": max_chars,
         "ocr_max_pages": ocr_max_pages,
+        "analyser": analyser,
     }
     payload = _run_child(path, kind, request, timeout, memory_mb, on_progress, pool)
     return Extracted(
@@ -107,6 +109,7 @@ def run(
         notes=tuple(payload["notes"]),
         author=payload["author"],
         created=payload["created"],
+        analysis=payload.get("analysis"),
     )
 
 

@@ -6,7 +6,8 @@ with the same memory, core-dump and file-write limits as a one-off child, and a 
 request. The parent keeps the wall clock: at a request's deadline it kills the worker's whole
 group (Tesseract included) and the request fails exactly as a one-off child's would. A worker
 is replaced after a crash, a kill, a failure that may have left it in a bad state (out of
-memory, a crash inside a parser), and after ``MAX_FILES`` files, so no slow leak builds up.
+memory, a crash inside a parser), after ``MAX_FILES`` files, and once it has grown past
+``RETIRE_SHARE`` of its memory limit, so no slow leak builds up.
 
 Any number of threads may ask at once; each takes an idle worker or starts one. Up to
 ``idle`` workers are kept for the next files (one per core by default).
@@ -41,7 +42,12 @@ from kennisnet.extraction.isolated import (
 
 logger = logging.getLogger(__name__)
 
-MAX_FILES = 500  # a successor's start (about 0.7 s of CPU) spread over this many files
+# A successor's start costs about a second of CPU (every parser, the analysis' tables): at
+# 500 files a worker of small files spent as much time starting as reading. A worker is
+# retired after this many files, or sooner once it has grown past RETIRE_SHARE of its
+# memory limit (a large file or a slow leak), before a leak could fail an innocent file.
+MAX_FILES = 10_000
+RETIRE_SHARE = 0.5
 START_SECONDS = 60.0  # importing every parser and asking Tesseract for its languages
 # Below this a worker holding every parser has no room left to read with; such a limit gets a
 # fresh child per file, which imports only its own parser.
@@ -59,9 +65,10 @@ class _NotDelivered(Exception):
 
 
 class _Worker:
-    def __init__(self, memory_mb: int) -> None:
+    def __init__(self, memory_mb: int, preload: tuple[str, ...] = ()) -> None:
         self.memory_mb = memory_mb
         self.files = 0
+        self.peak_mb = 0  # the most memory the worker has held, as its last answer said
         progress_read, progress_write = os.pipe()
         try:
             self.process = subprocess.Popen(  # noqa: S603 - our own module, this interpreter
@@ -72,6 +79,7 @@ class _Worker:
                     "--serve",
                     str(progress_write),
                     str(memory_mb),
+                    *preload,
                 ],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -101,7 +109,9 @@ class _Worker:
         except BrokenPipeError:
             raise _NotDelivered from None
         self.files += 1
-        return cast(dict[str, Any], json.loads(self._read_line(timeout, on_progress)))
+        payload = cast(dict[str, Any], json.loads(self._read_line(timeout, on_progress)))
+        self.peak_mb = int(payload.pop("peak_mb", 0))
+        return payload
 
     def _read_line(self, timeout: float, on_progress: ProgressCallback | None) -> bytes:
         """The worker's next answer line, relaying progress and keeping stderr's tail."""
@@ -173,6 +183,8 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._starting: Counter[int] = Counter()  # background starts in flight, by memory limit
+        # Analysers (``module:function``) asked for: new workers load them before their limits.
+        self.preload: tuple[str, ...] = ()
 
     def ask(
         self,
@@ -182,6 +194,9 @@ class WorkerPool:
         memory_mb: int,
         on_progress: ProgressCallback | None,
     ) -> dict[str, Any]:
+        analyser = request.get("analyser")
+        if analyser and analyser not in self.preload:
+            self.preload = (*self.preload, analyser)
         worker = self._take(memory_mb)
         try:
             try:
@@ -214,12 +229,14 @@ class WorkerPool:
             self._give(worker)
         raise ExtractionFailed(payload["code"], payload["message"])
 
-    def warm(self, count: int, memory_mb: int) -> None:
-        """Start ``count`` workers in the background, so the first upload does not wait for one."""
+    def warm(self, count: int, memory_mb: int, preload: tuple[str, ...] = ()) -> None:
+        """Start ``count`` workers in the background, so the first upload does not wait for one;
+        they (and every later one) load the analysers in ``preload`` ahead of a request."""
+        self.preload = tuple(dict.fromkeys((*self.preload, *preload)))
 
         def start() -> None:
             try:
-                self._give(_Worker(memory_mb))
+                self._give(_Worker(memory_mb, self.preload))
             except (_Died, subprocess.TimeoutExpired, OSError, ValueError):
                 logger.warning("could not start an extraction worker ahead of time", exc_info=True)
             finally:
@@ -249,7 +266,7 @@ class WorkerPool:
                     break
                 self._changed.wait(remaining)
         try:
-            return _Worker(memory_mb)
+            return _Worker(memory_mb, self.preload)
         except (_Died, subprocess.TimeoutExpired, OSError, ValueError) as exc:
             logger.error("could not start an extraction worker: %r", exc)
             raise ExtractionFailed("crashed", MSG_CRASHED) from None
@@ -258,7 +275,7 @@ class WorkerPool:
         if worker.process.poll() is not None:
             worker.close()
             return
-        if worker.files >= self.max_files:
+        if worker.files >= self.max_files or worker.peak_mb > worker.memory_mb * RETIRE_SHARE:
             worker.close()
             # Its successor starts in the background, while the other workers go on.
             self.warm(1, worker.memory_mb)

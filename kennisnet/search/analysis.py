@@ -41,6 +41,7 @@ __all__ = [
     "TOKEN_PATTERN",
     "WordTerms",
     "analyse",
+    "body_terms",
     "explain",
     "fold",
     "normalise",
@@ -278,6 +279,20 @@ def analyse(texts: Iterable[str]) -> tuple[str, str, str]:
             exact.append(terms.exact)
             parts.extend(terms.parts)
     return " ".join(stems), " ".join(exact), " ".join(parts)
+
+
+def body_terms(text: str) -> tuple[str, str, str]:
+    """``analyse`` of an extracted text as it becomes a document's indexed body.
+
+    Run by the extraction workers (``BODY_ANALYSER``), so the analysis of long texts uses
+    every core; the body is the stored text (NUL characters dropped, as processing stores
+    it) with hyphenated line ends rejoined, as ``indexing.to_indexed`` makes it.
+    """
+    return analyse([rejoin_hyphenated(text.replace("\x00", ""))])
+
+
+BODY_ANALYSER = f"{__name__}:body_terms"
+"""``body_terms`` as the extraction workers name a function to run on the text they read."""
 
 
 def explain(text: str) -> list[dict[str, Any]]:

@@ -50,6 +50,9 @@ class IndexedDocument:
     created: datetime
     # Type-specific fields as (key, value) in canonical text: searchable and filterable.
     fields: tuple[tuple[str, str], ...] = ()
+    # ``analysis.body_terms`` of the body when an extraction worker made it already; the FTS5
+    # engine then skips analysing the body again (the other engines analyse it themselves).
+    body_terms: tuple[str, str, str] | None = None
 
 
 # Filters and facets on type-specific fields are named "field.<key>", values are slugs.

@@ -129,7 +129,7 @@ def _row(doc: IndexedDocument) -> _Row:
     meta_text += [value for _key, value in doc.fields]
     title, title_exact, title_parts = analyse([doc.title])
     summary, summary_exact, summary_parts = analyse([doc.summary])
-    body, body_exact, body_parts = analyse([doc.body])
+    body, body_exact, body_parts = doc.body_terms or analyse([doc.body])
     meta, _meta_exact, meta_parts = analyse(meta_text)
     parts = " ".join(p for p in (summary_parts, body_parts, meta_parts) if p)
     values = _values(doc)

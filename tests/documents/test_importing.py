@@ -20,6 +20,7 @@ from kennisnet.documents.metadata import Metadata
 from kennisnet.documents.models import Document, DocumentFile, Status
 from kennisnet.extraction.pool import POOL
 from kennisnet.search import backend
+from kennisnet.search.analysis import BODY_ANALYSER
 from tests import databases
 from tests.factories import make_document
 from tests.test_faults import ROOT, kennisnet_env
@@ -38,6 +39,11 @@ def write_files(folder: Path, count: int) -> list[Path]:
 def test_batches_close_by_count() -> None:
     paths = [Path(f"{n}.txt") for n in range(5)]
     assert [len(b) for b in _batches(paths, 2, 60_000)] == [2, 2, 1]
+
+
+def test_batches_grow_from_a_small_first_one() -> None:
+    paths = [Path(f"{n}.txt") for n in range(100)]
+    assert [len(b) for b in _batches(paths, 30, 60_000)] == [8, 16, 30, 30, 16]
 
 
 def test_batches_close_by_time() -> None:
@@ -195,10 +201,11 @@ def test_the_worker_pool_is_warmed_before_the_first_batch(
     app: Flask, tmp_path: Path, monkeypatch
 ) -> None:
     app.config.update(EXTRACTION_ISOLATED=True, EXTRACTION_WORKERS=2)
-    warmed: list[tuple[int, int]] = []
-    monkeypatch.setattr(POOL, "warm", lambda count, memory: warmed.append((count, memory)))
+    warmed: list[tuple[int, int, tuple[str, ...]]] = []
+    monkeypatch.setattr(POOL, "warm", lambda *args: warmed.append(args))
     import_files(write_files(tmp_path / "archief", 1), Metadata(visibility="public"))
-    assert warmed == [(2, app.config["EXTRACTION_MEMORY_MB"])]
+    # With the FTS5 engine the workers analyse the text for the index as well.
+    assert warmed == [(2, app.config["EXTRACTION_MEMORY_MB"], (BODY_ANALYSER,))]
 
 
 def test_a_batch_costs_the_same_few_queries_whatever_its_size(

@@ -56,6 +56,26 @@ def test_a_worker_is_replaced_after_its_share_of_files(pool: WorkerPool, tmp_pat
     assert seen[3] and seen[3] != seen[0]
 
 
+def test_a_worker_grown_past_its_share_of_memory_is_replaced(
+    pool: WorkerPool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kennisnet.extraction import pool as pool_module
+
+    path = text_file(tmp_path, "a.txt", "De buurtkamer is open.")
+    extract(pool, path)
+    (worker,) = pool._workers
+    assert 0 < worker.peak_mb < 1024 * pool_module.RETIRE_SHARE  # told by its answer
+    first = pids(pool)
+    extract(pool, path)
+    assert pids(pool) == first  # small: kept
+    # As if its peak had passed half its limit: a large file, or a slow leak.
+    monkeypatch.setattr(pool_module, "RETIRE_SHARE", worker.peak_mb / 2 / 1024)
+    extract(pool, path)
+    monkeypatch.undo()
+    extract(pool, path)  # by its successor
+    assert pids(pool) and first[0] not in pids(pool)
+
+
 def test_the_successor_starts_before_the_next_file_comes(pool: WorkerPool, tmp_path: Path) -> None:
     for n in range(3):
         extract(pool, text_file(tmp_path, f"{n}.txt", f"Verslag nummer {n}."))
@@ -121,3 +141,35 @@ def test_warm_workers_wait_for_the_first_file(pool: WorkerPool, tmp_path: Path) 
     (pid,) = pids(pool)
     extract(pool, text_file(tmp_path, "a.txt", "Eerste bestand."))
     assert pids(pool) == [pid]
+
+
+def test_a_worker_runs_the_named_analyser_on_the_text_it_read(
+    pool: WorkerPool, tmp_path: Path
+) -> None:
+    from kennisnet.search.analysis import BODY_ANALYSER, analyse, body_terms
+
+    text = (
+        "De vergaderingen van de bewoners-\ncommissie gingen over samen-\nwerking\x00 in de wijk."
+    )
+    path = text_file(tmp_path, "verslag.txt", text)
+    extracted = extract(pool, path, analyser=BODY_ANALYSER)
+    assert extracted.analysis == list(body_terms(extracted.text))
+    assert "samenwerking" in extracted.analysis[1]  # the hyphenated line end rejoined
+    assert extracted.analysis == list(
+        analyse(["De vergaderingen van de bewonerscommissie gingen over samenwerking in de wijk."])
+    )
+    assert extract(pool, path).analysis is None  # only when asked
+
+
+def test_workers_started_later_load_the_analyser_before_their_limits(
+    pool: WorkerPool, tmp_path: Path
+) -> None:
+    from kennisnet.search.analysis import BODY_ANALYSER
+
+    pool.warm(1, 1024, preload=(BODY_ANALYSER,))
+    path = text_file(tmp_path, "a.txt", "Mantelzorgers ontmoeten elkaar in de buurtkamer.")
+    for _ in range(4):  # past max_files: a successor starts with the analyser loaded
+        assert extract(pool, path, analyser=BODY_ANALYSER).analysis[0]
+    assert pool.preload == (BODY_ANALYSER,)
+    (worker,) = pool._workers
+    assert BODY_ANALYSER in worker.process.args

@@ -723,3 +723,17 @@ def test_postgres_ranks_title_matches_first_past_the_window(
         ids(search.search(SearchQuery(text="buurtkamer", per_page=4, page=p))) for p in (1, 2, 3)
     ]
     assert sorted(i for page in pages for i in page) == sorted(ids(everything))
+
+
+def test_fts5_indexes_the_body_analysis_a_worker_made_as_its_own(tmp_path: Path) -> None:
+    from kennisnet.search.analysis import body_terms
+
+    search = SqliteBackend(tmp_path / "idx")
+    body = "De bewoners-\nvergaderingen over mantelzorg."
+    given = doc(1, body=body, body_terms=body_terms(body))
+    search.index([given, doc(2, body=body)])
+    found = search.search(SearchQuery(text="bewonersvergadering"))
+    assert {hit.id for hit in found.hits} == {1, 2}  # the same terms either way
+    # The given analysis is what is indexed, not a second analysis of the body.
+    search.index([doc(3, body=body, body_terms=body_terms("Een moestuin in de wijk."))])
+    assert [hit.id for hit in search.search(SearchQuery(text="moestuin")).hits] == [3]
