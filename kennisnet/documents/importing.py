@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from sqlalchemy.orm import Session
 
 from kennisnet.accounts.models import User
 from kennisnet.accounts.organisations import ensure_organisation
@@ -110,7 +112,9 @@ def import_files(
     files = list(files)
     handled = 0
     reading: _Reading | None = None
-    with readers() as threads:
+    session = db.session()
+    expiring, session.expire_on_commit = session.expire_on_commit, False
+    with readers() as threads, _restored(session, expiring):
         for batch in _batches(files, config["INDEX_BATCH_SIZE"], config["INDEX_BATCH_MS"]):
             mark = (report.duplicates, len(report.refused), len(report.documents))
             try:
@@ -136,6 +140,16 @@ def import_files(
             if on_progress is not None:
                 on_progress(handled, len(files))
     return report
+
+
+@contextmanager
+def _restored(session: Session, expiring: bool) -> Iterator[None]:
+    """The import's own rows stay loaded across its commits (this process wrote them, and
+    finishing a batch reads them again after the next one is committed)."""
+    try:
+        yield
+    finally:
+        session.expire_on_commit = expiring
 
 
 @dataclass
@@ -213,10 +227,9 @@ def _store_batch(
                     doc = ingest_document(
                         stream, path.name, meta, uploader, enqueue=False, resolved=values
                     )
-                    current = doc.files[-1]
-                    _add_new(
-                        stored, report, path, ReadJob(doc.id, current.stored_path, current.kind)
-                    )
+                    first = doc.files[-1]
+                    job = ReadJob(doc.id, first.stored_path, first.kind, doc)
+                    _add_new(stored, report, path, job)
                 else:
                     puts.append((put_file(stream, path.name), path))
         except (DomainError, OSError) as exc:
@@ -229,7 +242,8 @@ def _store_batch(
             add_staged(staged, uploader)
         for (_put, path), outcome in zip(puts, outcomes, strict=True):
             if isinstance(outcome, Staged):
-                job = ReadJob(outcome.document.id, outcome.stored.relative_path, outcome.kind)
+                document = outcome.document
+                job = ReadJob(document.id, outcome.stored.relative_path, outcome.kind, document)
                 _add_new(stored, report, path, job)
             elif isinstance(outcome, DuplicateInBatch):
                 report.duplicates += 1
@@ -239,8 +253,8 @@ def _store_batch(
             else:
                 _report_not_new(report, path, outcome, unfinished)
     for document in load_for_index(unfinished):
-        if document.file is not None:
-            stored.jobs.append(ReadJob(document.id, document.file.stored_path, document.file.kind))
+        if (current := document.file) is not None:
+            stored.jobs.append(ReadJob(document.id, current.stored_path, current.kind, document))
     return stored
 
 

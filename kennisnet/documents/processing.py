@@ -11,13 +11,14 @@ import logging
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from kennisnet.core.extensions import db
 from kennisnet.core.faults import fault_point
@@ -25,7 +26,7 @@ from kennisnet.core.i18n import N_
 from kennisnet.core.storage import Store, file_store
 from kennisnet.documents.indexing import load_for_index, to_indexed
 from kennisnet.documents.metadata import MAX_AUTHOR, MAX_TITLE
-from kennisnet.documents.models import Document, Status
+from kennisnet.documents.models import Document, DocumentFile, Status
 from kennisnet.extraction import IMAGE_KINDS, Extracted, ExtractionFailed, extract, extract_isolated
 from kennisnet.extraction import pool as extraction_pool
 from kennisnet.search import IndexedDocument, backend
@@ -178,11 +179,13 @@ def process_documents(ids: Iterable[int]) -> dict[int, Status]:
 
 @dataclass(frozen=True)
 class ReadJob:
-    """A document's current file, to be read."""
+    """A document's current file, to be read; with the document itself when the caller holds
+    it loaded and unexpired (the import does), so finishing it loads nothing again."""
 
     document_id: int
     stored_path: str
     kind: str
+    document: Document | None = field(default=None, compare=False)
 
 
 class Reads:
@@ -217,7 +220,9 @@ def finish_reading(reads: Reads) -> dict[int, Status]:
     and one index write. A document whose current file changed meanwhile is left to the
     processing its new version queued."""
     readings = reads.wait()
-    documents = {d.id: d for d in load_for_index(job.document_id for job in reads.jobs)}
+    documents = {job.document_id: job.document for job in reads.jobs if job.document is not None}
+    missing = [job.document_id for job in reads.jobs if job.document is None]
+    documents.update((d.id, d) for d in load_for_index(missing))
     batch = []
     for job, reading in zip(reads.jobs, readings, strict=True):
         document = documents.get(job.document_id)
@@ -227,7 +232,9 @@ def finish_reading(reads: Reads) -> dict[int, Status]:
 
 
 def _finish(batch: list[tuple[Document, Reading]]) -> dict[int, Status]:
-    statuses = {document.id: _apply(document, reading) for document, reading in batch}
+    applied = {document.id: _apply(document, reading) for document, reading in batch}
+    statuses = {document_id: status for document_id, (status, _) in applied.items()}
+    db.session.execute(update(DocumentFile), [row for _, row in applied.values()])
     # Taken before the commit expires the rows, so nothing is loaded twice. A document
     # awaiting moderation (or in the trash) stays out of the index.
     entries = [
@@ -245,6 +252,8 @@ def _finish(batch: list[tuple[Document, Reading]]) -> dict[int, Status]:
     db.session.commit()
     fault_point("process.after_extract")
     _index_then_mark(list(statuses.items()), entries)
+    for document, _reading in batch:  # as the UPDATE left them, for a caller that goes on
+        set_committed_value(document, "status", statuses[document.id])
     return statuses
 
 
@@ -256,36 +265,45 @@ def _body_terms(reading: Reading) -> tuple[str, str, str] | None:
     return None
 
 
-def _apply(document: Document, reading: Reading) -> Status:
-    """Put what was read on the document's current file; returns the status it will get."""
+def _apply(document: Document, reading: Reading) -> tuple[Status, dict[str, object]]:
+    """What was read, for the document's current file: the status the document will get, and
+    the file's new column values by its id (for one UPDATE of the whole batch).
+
+    The values are also set on the loaded file as committed: the batch's UPDATE writes them,
+    and the unit of work has nothing left to compare (a tenth of the cost per document).
+    """
     current = document.file
     assert current is not None  # noqa: S101 - only documents with a file are processed
     status = Status.READY
     error = reading.error
     extracted = reading.extracted
+    values: dict[str, object]
     if extracted is None:
         status = Status.FAILED
-        current.extracted_text = None
-        current.text_source = current.ocr_confidence = None
-        current.extraction_notes = []
+        values = {"extracted_text": None, "page_count": current.page_count}
+        values |= {"text_source": None, "ocr_confidence": None, "extraction_notes": []}
     else:
         text = extracted.text.replace("\x00", "")
-        current.extracted_text = text
-        current.page_count = extracted.pages
-        current.text_source = extracted.text_source if text.strip() else None
-        current.ocr_confidence = extracted.ocr_confidence
-        current.extraction_notes = list(extracted.notes)
+        notes = list(extracted.notes)
         if not text.strip() and current.kind in RECOGNISED_KINDS:
             # Text recognition looked and found nothing printed: a photo or a drawing is
             # still a document, found by its title and description.
-            current.extraction_notes = [*current.extraction_notes, str(NOTHING_PRINTED)]
+            notes.append(str(NOTHING_PRINTED))
         elif not text.strip():
             status, error = Status.FAILED, str(NO_TEXT)
+        values = {
+            "extracted_text": text,
+            "page_count": extracted.pages,
+            "text_source": extracted.text_source if text.strip() else None,
+            "ocr_confidence": extracted.ocr_confidence,
+            "extraction_notes": notes,
+        }
         _take_defaults(document, extracted)
-    current.extraction_error = error
-    current.progress_done = current.progress_total = None
+    values |= {"extraction_error": error, "progress_done": None, "progress_total": None}
+    for key, value in values.items():
+        set_committed_value(current, key, value)
     document.status = Status.PROCESSING
-    return status
+    return status, {"id": current.id, **values}
 
 
 def _take_defaults(document: Document, extracted: Extracted) -> None:
@@ -322,5 +340,8 @@ def _index_then_mark(batch: list[tuple[int, Status]], entries: list[IndexedDocum
     for document_id, status in batch:
         by_status.setdefault(status, []).append(document_id)
     for status, ids in by_status.items():
-        db.session.execute(update(Document).where(Document.id.in_(ids)).values(status=status))
+        db.session.execute(
+            update(Document).where(Document.id.in_(ids)).values(status=status),
+            execution_options={"synchronize_session": False},
+        )
     db.session.commit()

@@ -207,6 +207,10 @@ def new_document(
         year_is_default=meta.year is None,
         uploader=uploader,
         status=Status.PROCESSING,
+        # Given, so a batch that keeps its rows loaded after the commit (the import) finds them
+        # in memory instead of loading each one again.
+        deleted_at=None,
+        field_values=[],
         **values,
     )
     set_values(document, field_values)

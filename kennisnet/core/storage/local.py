@@ -46,6 +46,8 @@ class LocalStore:
         """Resolve a stored relative path, refusing anything outside the store."""
         if self._resolved_root is None:
             self._resolved_root = self.root.resolve()
+        if STORED_NAME.fullmatch(relative_path):  # a name this store makes: inside it
+            return self._resolved_root / relative_path
         candidate = (self._resolved_root / relative_path).resolve()
         if self._resolved_root not in candidate.parents:
             raise ValueError("path outside the file store")
