@@ -19,7 +19,7 @@ from kennisnet.documents.importing import _batches, collect_files, import_files
 from kennisnet.documents.metadata import Metadata
 from kennisnet.documents.models import Document, DocumentFile, Status
 from kennisnet.extraction.pool import POOL
-from kennisnet.search import backend
+from kennisnet.search import SearchQuery, backend
 from kennisnet.search.analysis import BODY_ANALYSER
 from tests import databases
 from tests.factories import make_document
@@ -235,3 +235,53 @@ def test_a_batch_costs_the_same_few_queries_whatever_its_size(
     small, large = statements_for(2), statements_for(12)
     # The duplicate check is one query a file; reading and indexing are per batch.
     assert large - small <= 10
+
+
+def test_the_next_batch_is_being_read_while_one_is_finished(
+    app: Flask, tmp_path: Path, monkeypatch
+) -> None:
+    from kennisnet.documents import importing
+
+    app.config.update(INDEX_BATCH_SIZE=2, INDEX_BATCH_MS=60_000)
+    events: list[str] = []
+    real_start, real_finish = importing.start_reading, importing.finish_reading
+
+    def start(jobs, threads):  # type: ignore[no-untyped-def]
+        events.append(f"read {len(jobs)}")
+        return real_start(jobs, threads)
+
+    def finish(reads):  # type: ignore[no-untyped-def]
+        events.append(f"finish {len(reads.jobs)}")
+        return real_finish(reads)
+
+    monkeypatch.setattr(importing, "start_reading", start)
+    monkeypatch.setattr(importing, "finish_reading", finish)
+    report = import_files(write_files(tmp_path / "archief", 5), Metadata(visibility="public"))
+    assert report.imported == 5
+    assert events == ["read 2", "read 2", "finish 2", "read 1", "finish 2", "finish 1"]
+    assert set(db.session.scalars(select(Document.status))) == {Status.READY}
+
+
+def test_the_extraction_workers_analyse_the_body_for_the_index(
+    app: Flask, tmp_path: Path, monkeypatch
+) -> None:
+    from kennisnet.search.analysis import body_terms
+
+    app.config.update(EXTRACTION_ISOLATED=True, EXTRACTION_WORKERS=1)
+    search = backend()
+    given: list[tuple[str, ...] | None] = []
+    original = search.index
+
+    def capturing(docs):  # type: ignore[no-untyped-def]
+        docs = list(docs)
+        given.extend(doc.body_terms for doc in docs)
+        return original(docs)
+
+    monkeypatch.setattr(search, "index", capturing)
+    path = tmp_path / "archief" / "verslag.txt"
+    path.parent.mkdir()
+    path.write_text("De bewoners vergaderden over de buurt-\nmoestuinen.")
+    assert import_files([path], Metadata(visibility="public")).imported == 1
+    assert given == [body_terms(path.read_text())]
+    assert search.search(SearchQuery(text="buurtmoestuin")).total == 1
+    assert search.search(SearchQuery(text="bewoner")).total == 1
