@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from kennisnet.accounts import permissions
 from kennisnet.accounts.models import User
@@ -42,9 +42,11 @@ def load_visible(ids: Iterable[int], viewer: Viewer) -> list[Document]:
         permissions.viewable_by(viewer)
         .where(Document.id.in_(ids))
         .options(
+            # One query for the rows with their type and organisation (one each), one each
+            # for the themes and the files: three statements instead of five.
+            joinedload(Document.type, innerjoin=True),
+            joinedload(Document.organisation),
             selectinload(Document.themes),
-            selectinload(Document.type),
-            selectinload(Document.organisation),
             selectinload(Document.files),
         )
     )
