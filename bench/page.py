@@ -25,19 +25,28 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import event  # noqa: E402
+from flask_migrate import upgrade
+from sqlalchemy import event
 
-from kennisnet.core.extensions import db  # noqa: E402
-from kennisnet.curation import categories  # noqa: E402
-from kennisnet.documents import indexing  # noqa: E402
-from tests import databases  # noqa: E402
-from tests.conftest import make_app  # noqa: E402
-from tests.factories import make_document, make_user  # noqa: E402
+from kennisnet.core.extensions import db
+from kennisnet.curation import categories
+from kennisnet.documents import indexing
+from tests import databases
+from tests.conftest import make_app
+from tests.factories import make_document, make_user
 
-WORDS = (
-    "buurt wijk bewoners coöperatie mantelzorg subsidie vrijwilligers plan project zorg".split()
-)
+WORDS = [
+    "buurt",
+    "wijk",
+    "bewoners",
+    "coöperatie",
+    "mantelzorg",
+    "subsidie",
+    "vrijwilligers",
+    "plan",
+    "project",
+    "zorg",
+]
 
 
 def main() -> None:

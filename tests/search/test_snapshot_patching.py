@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kennisnet.search import ANONYMOUS, SearchBackend, SearchQuery
-from kennisnet.search import postgres_backend, sqlite_backend
+from kennisnet.search import ANONYMOUS, SearchBackend, SearchQuery, postgres_backend, sqlite_backend
 from tests.search.engines import Engines
 from tests.search.test_search_backend import MEMBER, doc
 
@@ -65,7 +64,7 @@ def test_a_patched_snapshot_answers_as_a_fresh_one(
         return carry(*args, **kwargs)
 
     monkeypatch.setattr(module, "carried_forward", spy)
-    rng = random.Random(13)
+    rng = random.Random(13)  # noqa: S311 - a repeatable sequence, not a secret
     search = opened.open(name, tmp_path / "index")
     search.index([_random_doc(rng, i) for i in range(1, 30)])
     _answers(search)  # every cached entry filled
