@@ -13,6 +13,8 @@ by Alembic: a schema change is a rebuild, not a migration, and autogenerate neve
   this"; each candidate is checked against the documents the viewer may see.
 - ``meta``: the schema version, the generation (new on every rebuild) and a version counter
   bumped by every write, which keys the per-process caches of visibility and facet pairs.
+- ``changes``: the ids each version wrote, so a process patches those caches with the written
+  documents only (``docsets.carried_forward``) instead of reading them whole after a write.
 
 A rebuild fills ``kennisnet_search_new`` and renames it in place in one transaction, while
 searches keep reading the old schema. Writers take a PostgreSQL advisory lock, so the workers
