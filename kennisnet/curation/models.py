@@ -100,3 +100,14 @@ class SearchLogEntry(Model):
     results: Mapped[int] = mapped_column(Integer, default=0)
     clicked: Mapped[bool] = mapped_column(Boolean, default=False)
     token: Mapped[str | None] = mapped_column(String(32), unique=True)
+
+
+class CatalogueStamp(Model):
+    """One row whose value database triggers rewrite on every change of the curation
+    catalogue's tables (migration 0006), so each process knows when its cached copy is old
+    (``curation.catalogue``)."""
+
+    __tablename__ = "catalogue_stamp"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[str] = mapped_column(String(32))

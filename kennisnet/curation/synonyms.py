@@ -16,6 +16,7 @@ from kennisnet.accounts.models import User
 from kennisnet.core import audit
 from kennisnet.core.errors import Conflict, InvalidInput, NotFound
 from kennisnet.core.extensions import db
+from kennisnet.curation import catalogue
 from kennisnet.curation.models import Synonym
 from kennisnet.search.analysis import fold
 
@@ -63,7 +64,7 @@ def expand(text: str) -> str:
     """
     if not text or '"' in text:
         return text
-    table = {s.term: s.expansion for s in all_synonyms()}
+    table = catalogue.current().synonyms
     if not table:
         return text
 

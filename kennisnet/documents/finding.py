@@ -16,11 +16,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from kennisnet.accounts.models import Organisation
 from kennisnet.core.errors import InvalidInput
 from kennisnet.core.extensions import db
-from kennisnet.curation import categories, synonyms
-from kennisnet.curation.models import DocumentType, FieldDefinition, Theme
+from kennisnet.curation import catalogue, categories, synonyms
+from kennisnet.curation.models import Theme
 from kennisnet.documents.models import Document, DocumentFieldValue
 from kennisnet.documents.operations import load_visible
 from kennisnet.search import (
@@ -101,25 +100,26 @@ _FIELD_FILTER = re.compile(rf"^{re.escape(FIELD_PREFIX)}[a-z][a-z0-9_]{{0,59}}$"
 
 def field_facet_names() -> tuple[str, ...]:
     """The type-specific fields admins marked as filters, as facet names ("field.<key>")."""
-    keys = db.session.scalars(select(FieldDefinition.key).where(FieldDefinition.facet).distinct())
-    return tuple(f"{FIELD_PREFIX}{key}" for key in sorted(keys))
+    return catalogue.current().field_facets
 
 
 def field_facet_labels() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
-    """Titles of the field facets, and the display form of each value slug."""
-    titles: dict[str, str] = {}
-    values: dict[str, dict[str, str]] = {}
-    for field in db.session.scalars(select(FieldDefinition).where(FieldDefinition.facet)):
-        name = f"{FIELD_PREFIX}{field.key}"
-        titles.setdefault(name, field.label)
-        shown = values.setdefault(name, {})
-        for choice in field.choices:
-            shown[field_value_slug(choice)] = choice
-        for value in db.session.scalars(
-            select(DocumentFieldValue.value).where(DocumentFieldValue.field_id == field.id)
+    """Titles of the field facets, and the display form of each value slug.
+
+    The fixed choices come from the cached catalogue; the values documents hold are read here
+    (they change with every upload), in one query, and only when some field is a facet.
+    """
+    known = catalogue.current()
+    values = {name: dict(shown) for name, shown in known.field_choices.items()}
+    facet_of = {i: name for name, ids in known.field_ids.items() for i in ids}
+    if facet_of:
+        for field_id, value in db.session.execute(
+            select(DocumentFieldValue.field_id, DocumentFieldValue.value)
+            .where(DocumentFieldValue.field_id.in_(list(facet_of)))
+            .distinct()
         ):
-            shown.setdefault(field_value_slug(value), value)
-    return titles, values
+            values[facet_of[field_id]].setdefault(field_value_slug(value), value)
+    return dict(known.field_titles), values
 
 
 @dataclass(frozen=True)
@@ -148,15 +148,7 @@ def find(query: SearchQuery) -> Found:
 
 def facet_labels() -> dict[str, dict[str, str]]:
     """Display names for facet slugs (the index only knows slugs)."""
-
-    def names(model: type[Theme] | type[DocumentType] | type[Organisation]) -> dict[str, str]:
-        return {slug: name for slug, name in db.session.execute(select(model.slug, model.name))}
-
-    labels = {
-        "theme": names(Theme),
-        "type": names(DocumentType),
-        "organisation": names(Organisation),
-    }
+    labels = {kind: dict(names) for kind, names in catalogue.current().names.items()}
     labels.update(field_facet_labels()[1])
     return labels
 

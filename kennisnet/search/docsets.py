@@ -14,7 +14,7 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -66,6 +66,97 @@ class Snapshot:
             if name not in self.cache:
                 self.cache[name] = compute()
             return self.cache[name]  # type: ignore[return-value]
+
+
+# Versions a snapshot is carried forward over by patching; further behind, it is read again.
+MAX_PATCHED_VERSIONS = 500
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The documents written since an older version, as the newer version has them."""
+
+    ids: list[int]  # written or removed
+    present: dict[int, tuple[str, float]]  # id -> (visibility, created) of those still there
+    values: list[tuple[int, str, str]]  # (doc_id, facet, value) of those still there
+
+
+def carried_forward(old: Snapshot, key: tuple[str, str], changes: Changes) -> Snapshot:
+    """``old`` brought to version ``key`` by changing only the written documents' entries.
+
+    Every app process keeps a snapshot, and every index write (several a second while members
+    upload) made each of them read all visibility, creation times and facet pairs again: a
+    cost per write growing with the index. The entries are patched on copies, as searches in
+    flight may still read ``old``. What is not patched here (spelling's word lists) is left
+    to be read again on first use.
+    """
+    ids = np.array(changes.ids, dtype=np.int64)
+    fresh = Snapshot(key)
+    cached = dict(old.cache)
+    known = cached.get("size")
+    if not isinstance(known, int):
+        return fresh  # nothing derived yet: all is read on first use
+    size = max(known, max(changes.present, default=-1) + 1)
+    fresh.cache["size"] = size
+    ids = ids[ids < size]  # a removed id that was never indexed
+    present = np.array(sorted(changes.present), dtype=np.int64)
+
+    def grown(array: np.ndarray, fill: Any) -> np.ndarray:
+        out = np.full(size, fill, dtype=array.dtype)
+        out[: len(array)] = array
+        return out
+
+    for name, value in cached.items():
+        if name == "size":
+            continue
+        if name == "all":
+            mask = grown(value, False)  # type: ignore[arg-type]
+            mask[ids] = False
+            mask[present] = True
+            fresh.cache[name] = mask
+        elif isinstance(name, tuple) and name[0] == "visible":
+            mask = grown(value, False)  # type: ignore[arg-type]
+            mask[ids] = False
+            seen = [i for i, (kind, _created) in changes.present.items() if kind in name[1]]
+            mask[np.array(seen, dtype=np.int64)] = True
+            fresh.cache[name] = mask
+        elif name == "created":
+            created = grown(value, -np.inf)  # type: ignore[arg-type]
+            created[ids] = -np.inf
+            for i, (_kind, when) in changes.present.items():
+                created[i] = when
+            fresh.cache[name] = created
+        elif isinstance(name, tuple) and name[0] == "facet" and isinstance(value, Facet):
+            fresh.cache[name] = _patched_facet(value, ids, changes.values, name[1])
+    return fresh
+
+
+def keep_newest(
+    lock: threading.Lock, snapshots: dict[tuple[str, str], Snapshot], key: tuple[str, str]
+) -> Snapshot:
+    """The snapshot for ``key``, kept as the backend's one unless an older version's: a
+    search whose transaction began before the last write must not evict the newer one."""
+    with lock:
+        snapshot = snapshots.get(key)
+        if snapshot is not None:
+            return snapshot
+        snapshot = Snapshot(key)
+        current = next(iter(snapshots), None)
+        if current is None or current[0] != key[0] or int(current[1]) < int(key[1]):
+            snapshots.clear()
+            snapshots[key] = snapshot
+        return snapshot
+
+
+def _patched_facet(
+    facet: Facet, ids: npt.NDArray[np.int64], values: list[tuple[int, str, str]], name: str
+) -> Facet:
+    keep = ~np.isin(facet.docs, ids)
+    labels = {label: code for code, label in enumerate(facet.labels)}
+    added = [(doc, labels.setdefault(value, len(labels))) for doc, f, value in values if f == name]
+    docs = np.concatenate([facet.docs[keep], np.array([d for d, _c in added], dtype=np.int64)])
+    codes = np.concatenate([facet.codes[keep], np.array([c for _d, c in added], dtype=np.int64)])
+    return Facet(docs, codes, list(labels))
 
 
 @dataclass

@@ -21,6 +21,7 @@ __all__ = [
     "LOCK_TABLES",
     "TABLES",
     "Row",
+    "changes_ddl",
     "copy_batch",
     "count_terms",
     "ddl",
@@ -48,7 +49,19 @@ def ddl(schema: str) -> list[str]:
         f"CREATE TABLE {schema}.heads (doc_id integer PRIMARY KEY, visibility text NOT NULL,"
         " head tsvector NOT NULL)",
         f'CREATE TABLE {schema}.terms (term text COLLATE "C" PRIMARY KEY, docs integer NOT NULL)',
+        changes_ddl(schema),
     ]
+
+
+def changes_ddl(schema: str) -> str:
+    """Which documents each version wrote, so readers patch their snapshot (``docsets``).
+
+    Created on the first write where an index made before it lacks it: no rebuild needed.
+    """
+    return (
+        f"CREATE TABLE IF NOT EXISTS {schema}.changes (version bigint NOT NULL,"
+        " doc_id integer NOT NULL, PRIMARY KEY (version, doc_id))"
+    )
 
 
 TABLES = ("meta", "docs", "passages", "heads", "doc_values", "terms")

@@ -13,6 +13,8 @@ by Alembic: a schema change is a rebuild, not a migration, and autogenerate neve
   this"; each candidate is checked against the documents the viewer may see.
 - ``meta``: the schema version, the generation (new on every rebuild) and a version counter
   bumped by every write, which keys the per-process caches of visibility and facet pairs.
+- ``changes``: the ids each version wrote, so a process patches those caches with the written
+  documents only (``docsets.carried_forward``) instead of reading them whole after a write.
 
 A rebuild fills ``kennisnet_search_new`` and renames it in place in one transaction, while
 searches keep reading the old schema. Writers take a PostgreSQL advisory lock, so the workers
@@ -52,7 +54,17 @@ from kennisnet.search.base import (
     filter_target,
     page_window,
 )
-from kennisnet.search.docsets import Facet, Mask, Reader, Snapshot, newest
+from kennisnet.search.docsets import (
+    MAX_PATCHED_VERSIONS,
+    Changes,
+    Facet,
+    Mask,
+    Reader,
+    Snapshot,
+    carried_forward,
+    keep_newest,
+    newest,
+)
 from kennisnet.search.pg_query import (
     EXACT,
     RANK_WEIGHTS,
@@ -67,6 +79,7 @@ from kennisnet.search.pg_query import (
 from kennisnet.search.pg_tables import (
     LOCK_TABLES,
     Row,
+    changes_ddl,
     copy_batch,
     count_terms,
     ddl,
@@ -316,6 +329,7 @@ class PostgresBackend:
         self._read_allowed = read_allowed or (lambda: False)
         self._lock = threading.Lock()
         self._snapshots: dict[tuple[str, str], Snapshot] = {}
+        self._ensured = False
 
     def close(self) -> None:
         self.engine.dispose()
@@ -403,35 +417,51 @@ class PostgresBackend:
 
     @contextmanager
     def _reader(self) -> Iterator[_Reader]:
-        self._ensure()
+        if not self._ensured:
+            self._ensure()
+            # The schema, once there, stays: a rebuild renames its replacement in place.
+            self._ensured = True
         with self._connection(read=True) as conn, conn.cursor() as cur:
-            # One snapshot per search: every query in it sees the same index version.
-            cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            # The GIN index for matching; _Reader.rows switches for whole-table loads.
-            cur.execute("SET LOCAL enable_seqscan = off")
-            # Locked before the first query takes the snapshot: while a rebuild swaps schemas
-            # this waits for its commit and then reads the new tables, which a snapshot taken
-            # earlier would see empty. The same order as the rebuild's: no deadlock.
-            cur.execute(LOCK_TABLES.format(schema=SCHEMA, mode="ACCESS SHARE"))
             try:
+                # One round trip (no parameters: several statements may go at once):
+                # - one snapshot per search: every query in it sees the same index version;
+                # - the GIN index for matching (_Reader.rows switches for whole-table loads);
+                # - locked before the first query takes the snapshot: while a rebuild swaps
+                #   schemas this waits for its commit and then reads the new tables, which a
+                #   snapshot taken earlier would see empty. The same order as the rebuild's.
                 cur.execute(
-                    f"SELECT key, value FROM {SCHEMA}.meta WHERE key IN ('generation', 'version')"
+                    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;"
+                    " SET LOCAL enable_seqscan = off;"
+                    f" {LOCK_TABLES.format(schema=SCHEMA, mode='ACCESS SHARE')};"
+                    f" SELECT key, value FROM {SCHEMA}.meta WHERE key IN ('generation', 'version')"
                 )
+                while cur.nextset():
+                    pass
                 meta = dict(cur.fetchall())
-                yield _Reader(cur, self._snapshot((meta["generation"], meta["version"])))
+                reader = _Reader(cur, Snapshot(("", "")))
+                reader.snapshot = self._snapshot(reader, (meta["generation"], meta["version"]))
+                yield reader
+            except psycopg.errors.UndefinedTable:
+                self._ensured = False  # dropped behind our back: made again on the next search
+                raise
             finally:
                 conn.rollback()
 
-    def _snapshot(self, key: tuple[str, str]) -> Snapshot:
-        with self._lock:
-            snapshot = self._snapshots.get(key)
-            if snapshot is None:
-                self._snapshots = {key: (snapshot := Snapshot(key))}
-            return snapshot
+    def _snapshot(self, reader: _Reader, key: tuple[str, str]) -> Snapshot:
+        current = next(iter(self._snapshots.values()), None)
+        if current is not None and current.key != key:
+            # Only the documents written since: see docsets.carried_forward.
+            changes = _changes_since(reader, current.key, key)
+            if changes is not None:
+                patched = carried_forward(current, key, changes)
+                with self._lock:
+                    self._snapshots = {key: patched}
+                    return patched
+        return keep_newest(self._lock, self._snapshots, key)
 
     # -- writes --------------------------------------------------------------------------------
     @contextmanager
-    def _writer(self) -> Iterator[psycopg.Cursor[Any]]:
+    def _writer(self, ids: list[int]) -> Iterator[psycopg.Cursor[Any]]:
         self._ensure()
         with self._connection() as conn, conn.cursor() as cur:
             try:
@@ -439,7 +469,18 @@ class PostgresBackend:
                 yield cur
                 cur.execute(
                     f"UPDATE {SCHEMA}.meta SET value = (value::bigint + 1)::text"
-                    " WHERE key = 'version'"
+                    " WHERE key = 'version' RETURNING value::bigint"
+                )
+                version = cur.fetchone()[0]  # type: ignore[index]
+                cur.execute(changes_ddl(SCHEMA))
+                cur.execute(
+                    f"INSERT INTO {SCHEMA}.changes (version, doc_id)"
+                    " SELECT %s, unnest(%s::integer[])",
+                    (version, sorted(set(ids))),
+                )
+                cur.execute(
+                    f"DELETE FROM {SCHEMA}.changes WHERE version <= %s",
+                    (version - MAX_PATCHED_VERSIONS,),
                 )
             except BaseException:
                 conn.rollback()
@@ -450,8 +491,8 @@ class PostgresBackend:
         rows = list({doc.id: row(doc) for doc in docs}.values())
         if not rows:
             return
-        with self._writer() as cur:
-            ids = [row.doc.id for row in rows]
+        ids = [row.doc.id for row in rows]
+        with self._writer(ids) as cur:
             delete(cur, SCHEMA, ids)
             insert(cur, SCHEMA, rows)
             count_terms(cur, SCHEMA, ids, +1)
@@ -459,7 +500,7 @@ class PostgresBackend:
     def remove(self, ids: Iterable[int]) -> None:
         listed = [int(i) for i in ids]
         if listed:
-            with self._writer() as cur:
+            with self._writer(listed) as cur:
                 delete(cur, SCHEMA, listed)
 
     def rebuild(self, docs: Iterable[IndexedDocument]) -> int:
@@ -753,3 +794,32 @@ def _exact_terms(reader: _Reader, letter: str) -> list[str]:
         return [t[len(EXACT) :] for (t,) in rows if t[len(EXACT) :].isalpha()]
 
     return reader.snapshot.get(("terms", letter), compute)
+
+
+def _changes_since(reader: _Reader, old: tuple[str, str], new: tuple[str, str]) -> Changes | None:
+    """What versions after ``old`` up to ``new`` wrote, or None when the snapshot must be
+    read whole (another generation, too far behind, the log pruned or not there yet)."""
+    if old[0] != new[0] or not (0 < int(new[1]) - int(old[1]) <= MAX_PATCHED_VERSIONS):
+        return None
+    cur = reader.cur
+    cur.execute("SAVEPOINT changes")
+    try:
+        rows = reader.rows(
+            f"SELECT version, doc_id FROM {SCHEMA}.changes WHERE version > %s", int(old[1])
+        )
+    except psycopg.errors.UndefinedTable:  # an index made before the log, never written since
+        cur.execute("ROLLBACK TO SAVEPOINT changes")
+        return None
+    if len({version for version, _doc in rows}) != int(new[1]) - int(old[1]):
+        return None  # a version without its rows: pruned, or written by an older release
+    ids = sorted({doc_id for _version, doc_id in rows})
+    present = {
+        doc_id: (visibility, created)
+        for doc_id, visibility, created in reader.rows(
+            f"SELECT id, visibility, created FROM {SCHEMA}.docs WHERE id = ANY(%s)", ids
+        )
+    }
+    values = reader.rows(
+        f"SELECT doc_id, facet, value FROM {SCHEMA}.doc_values WHERE doc_id = ANY(%s)", ids
+    )
+    return Changes(ids, present, [(d, f, v) for d, f, v in values])

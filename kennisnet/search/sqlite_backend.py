@@ -58,7 +58,16 @@ from kennisnet.search.base import (
     field_value_slug,
     page_window,
 )
-from kennisnet.search.docsets import Mask, Reader, Snapshot, newest
+from kennisnet.search.docsets import (
+    MAX_PATCHED_VERSIONS,
+    Changes,
+    Mask,
+    Reader,
+    Snapshot,
+    carried_forward,
+    keep_newest,
+    newest,
+)
 from kennisnet.search.fts_query import (
     COLUMNS,
     EXACT_COLUMNS,
@@ -106,6 +115,12 @@ _DDL = (
     "CREATE VIRTUAL TABLE vocab_col USING fts5vocab(fts, 'col')",
     "CREATE VIRTUAL TABLE vocab_row USING fts5vocab(fts, 'row')",
     "INSERT INTO meta (key, value) VALUES ('version', '0')",
+)
+# Which documents each version wrote, so readers patch their snapshot (docsets); made on the
+# first write where a generation from before it lacks the table: no rebuild needed.
+_CHANGES = (
+    "CREATE TABLE IF NOT EXISTS changes (version INTEGER NOT NULL, doc_id INTEGER NOT NULL,"
+    " PRIMARY KEY (version, doc_id))"
 )
 
 
@@ -255,27 +270,43 @@ class SqliteBackend:
         conn.execute("BEGIN")
         try:
             version = conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0]
-            yield Reader(conn, self._snapshot((generation, version)))
+            yield Reader(conn, self._snapshot(conn, (generation, version)))
         finally:
             conn.execute("COMMIT")
 
-    def _snapshot(self, key: tuple[str, str]) -> Snapshot:
-        with self._lock:
-            snapshot = self._snapshots.get(key)
-            if snapshot is None:
-                # Older versions are dropped: a search in flight keeps its own reference.
-                self._snapshots = {key: (snapshot := Snapshot(key))}
-            return snapshot
+    def _snapshot(self, conn: sqlite3.Connection, key: tuple[str, str]) -> Snapshot:
+        current = next(iter(self._snapshots.values()), None)
+        if current is not None and current.key != key:
+            # Only the documents written since: see docsets.carried_forward.
+            changes = _changes_since(conn, current.key, key)
+            if changes is not None:
+                patched = carried_forward(current, key, changes)
+                with self._lock:
+                    self._snapshots = {key: patched}
+                    return patched
+        # Older versions are dropped: a search in flight keeps its own reference.
+        return keep_newest(self._lock, self._snapshots, key)
 
     # -- writes ----------------------------------------------------------------------------
     @contextmanager
-    def _writer(self, generation: str) -> Iterator[sqlite3.Connection]:
+    def _writer(self, generation: str, ids: list[int]) -> Iterator[sqlite3.Connection]:
         conn = _connect(self._db(generation))
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
-                conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'version'")
+                (version,) = conn.execute(
+                    "UPDATE meta SET value = value + 1 WHERE key = 'version' RETURNING value"
+                ).fetchone()
+                conn.execute(_CHANGES)
+                conn.executemany(
+                    "INSERT INTO changes (version, doc_id) VALUES (?, ?)",
+                    [(int(version), doc_id) for doc_id in sorted(set(ids))],
+                )
+                conn.execute(
+                    "DELETE FROM changes WHERE version <= ?",
+                    (int(version) - MAX_PATCHED_VERSIONS,),
+                )
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
@@ -288,15 +319,16 @@ class SqliteBackend:
         rows = list({doc.id: _row(doc) for doc in docs}.values())
         if not rows:
             return
-        with self.generations.write_lock(), self._writer(self._current()) as conn:
-            _delete(conn, [row.doc.id for row in rows])
+        ids = [row.doc.id for row in rows]
+        with self.generations.write_lock(), self._writer(self._current(), ids) as conn:
+            _delete(conn, ids)
             _insert(conn, rows)
 
     def remove(self, ids: Iterable[int]) -> None:
         ids = [int(i) for i in ids]
         if not ids:
             return
-        with self.generations.write_lock(), self._writer(self._current()) as conn:
+        with self.generations.write_lock(), self._writer(self._current(), ids) as conn:
             _delete(conn, ids)
 
     def rebuild(self, docs: Iterable[IndexedDocument]) -> int:
@@ -596,3 +628,34 @@ def _close_all(conns: list[sqlite3.Connection]) -> None:
         with suppress(sqlite3.Error):
             conn.close()
     conns.clear()
+
+
+def _changes_since(
+    conn: sqlite3.Connection, old: tuple[str, str], new: tuple[str, str]
+) -> Changes | None:
+    """What versions after ``old`` up to ``new`` wrote, or None when the snapshot must be
+    read whole (another generation, too far behind, the log pruned or not there yet)."""
+    if old[0] != new[0] or not (0 < int(new[1]) - int(old[1]) <= MAX_PATCHED_VERSIONS):
+        return None
+    try:
+        rows = conn.execute(
+            "SELECT version, doc_id FROM changes WHERE version > ?", (int(old[1]),)
+        ).fetchall()
+    except sqlite3.OperationalError:  # a generation from before the log, never written since
+        return None
+    if len({version for version, _doc in rows}) != int(new[1]) - int(old[1]):
+        return None  # a version without its rows: pruned, or written by an older release
+    listed = json.dumps(sorted({doc_id for _version, doc_id in rows}))
+    changed = "(SELECT value FROM json_each(?))"
+    present = {
+        doc_id: (visibility, created)
+        for doc_id, visibility, created in conn.execute(
+            f"SELECT id, visibility, created FROM docs WHERE id IN {changed}",  # noqa: S608
+            (listed,),
+        )
+    }
+    values = conn.execute(
+        f"SELECT doc_id, facet, value FROM doc_values WHERE doc_id IN {changed}",  # noqa: S608
+        (listed,),
+    ).fetchall()
+    return Changes(json.loads(listed), present, [(d, f, v) for d, f, v in values])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from typing import Any
 
@@ -90,6 +91,8 @@ def _render(
         ),
         search_token=token,
         sort_url=lambda sort: _url_with(args, endpoint, values, sort=[sort], page=[]),
+        # A page names the same few themes on most of its hits: each address built once.
+        theme_url=functools.cache(lambda slug: url_for("search.theme", slug=slug)),
         toggle_url=lambda name, value: _url_with(
             args, endpoint, values, **{name: _toggled(args, name, value), "page": []}
         ),

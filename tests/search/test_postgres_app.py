@@ -62,3 +62,23 @@ def test_uploads_are_found_through_the_database_index(pg_app: Flask) -> None:
     hidden = client.get("/api/v1/search", query_string={"q": "kwartelkoningsnest"}).get_json()
     assert hidden["total"] == 0 and not hidden.get("suggestion")
     assert secret.id in pg_app.extensions["kennisnet.search"].indexed_ids()
+
+
+def test_the_search_log_commits_without_waiting_for_the_disk(pg_app: Flask) -> None:
+    """A page's log row is a statistic: its commit must not wait for a WAL flush (fsync)."""
+    from sqlalchemy import event, select
+
+    from kennisnet.curation.models import SearchLogEntry
+
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert pg_app.test_client().get("/zoeken?q=buurtkamer").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert any("synchronous_commit = off" in s for s in seen)
+    assert db.session.scalar(select(SearchLogEntry.query)) == "buurtkamer"

@@ -459,3 +459,14 @@ def test_url_arguments_in_the_query_string_are_no_500(auth, client, url: str) ->
     if "beheer" in url:
         auth.login(make_user(role=Role.ADMIN).email)
     assert client.get(url).status_code in (200, 400)
+
+
+def test_each_hit_links_its_themes(client: FlaskClient) -> None:
+    member = make_user()
+    make_document(member, "Wonen met zorg in de wijk.", title="Woonzorg", themes=["wonen"])
+    make_document(
+        member, "Samen wonen in een hofje.", title="Hofje", themes=["wonen", "mantelzorg"]
+    )
+    page = client.get("/zoeken?q=wonen").get_data(as_text=True)
+    assert page.count('<a class="utrecht-link" href="/thema/wonen">Wonen</a>') == 2
+    assert '<a class="utrecht-link" href="/thema/mantelzorg">Mantelzorg</a>' in page
