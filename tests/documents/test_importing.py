@@ -205,7 +205,8 @@ def test_the_worker_pool_is_warmed_before_the_first_batch(
     monkeypatch.setattr(POOL, "warm", lambda *args: warmed.append(args))
     import_files(write_files(tmp_path / "archief", 1), Metadata(visibility="public"))
     # With the FTS5 engine the workers analyse the text for the index as well.
-    assert warmed == [(2, app.config["EXTRACTION_MEMORY_MB"], (BODY_ANALYSER,))]
+    # First of all; a worker that earlier tests left grown may be replaced after it (warm(1)).
+    assert warmed[0] == (2, app.config["EXTRACTION_MEMORY_MB"], (BODY_ANALYSER,))
 
 
 def test_a_batch_costs_the_same_few_queries_whatever_its_size(
