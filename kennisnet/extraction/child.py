@@ -84,9 +84,21 @@ def serve(progress_fd: int, memory_mb: int, preload: tuple[str, ...] = ()) -> in
         # stays open, since the budget moves up with every request.
         resource.setrlimit(resource.RLIMIT_CPU, (budget, resource.RLIM_INFINITY))
         answer = _answer(request, report, started)
-        answer["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        answer["resident_mb"] = _resident_mb()
         answers.write(json.dumps(answer, ensure_ascii=False) + "\n")
     return 0
+
+
+def _resident_mb() -> int:
+    """The memory this worker holds now. Not ``ru_maxrss``: Linux carries the peak of the
+    process it was forked from across the exec, so a worker of a large parent would seem
+    large from its first file."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            pages = int(statm.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return pages * os.sysconf("SC_PAGE_SIZE") // (1024 * 1024)
 
 
 def _answer(request: dict[str, Any], report: ProgressCallback, started: float) -> dict[str, Any]:

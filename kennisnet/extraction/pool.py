@@ -68,7 +68,7 @@ class _Worker:
     def __init__(self, memory_mb: int, preload: tuple[str, ...] = ()) -> None:
         self.memory_mb = memory_mb
         self.files = 0
-        self.peak_mb = 0  # the most memory the worker has held, as its last answer said
+        self.resident_mb = 0  # the memory the worker held after its last answer, as it said
         progress_read, progress_write = os.pipe()
         try:
             self.process = subprocess.Popen(  # noqa: S603 - our own module, this interpreter
@@ -110,7 +110,7 @@ class _Worker:
             raise _NotDelivered from None
         self.files += 1
         payload = cast(dict[str, Any], json.loads(self._read_line(timeout, on_progress)))
-        self.peak_mb = int(payload.pop("peak_mb", 0))
+        self.resident_mb = int(payload.pop("resident_mb", 0))
         return payload
 
     def _read_line(self, timeout: float, on_progress: ProgressCallback | None) -> bytes:
@@ -275,7 +275,7 @@ class WorkerPool:
         if worker.process.poll() is not None:
             worker.close()
             return
-        if worker.files >= self.max_files or worker.peak_mb > worker.memory_mb * RETIRE_SHARE:
+        if worker.files >= self.max_files or worker.resident_mb > worker.memory_mb * RETIRE_SHARE:
             worker.close()
             # Its successor starts in the background, while the other workers go on.
             self.warm(1, worker.memory_mb)
